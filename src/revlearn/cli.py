@@ -1,0 +1,580 @@
+"""The ``revlearn`` command line (Typer): parse, call the library, format, exit.
+
+Exit codes: 0 success, 2 bad input (one line: what, where, how to fix), 1 internal failure
+(one line; the traceback goes to ``<workspace>/revlearn.log``, or to the screen with
+``--debug``). ``--json`` prints exactly one JSON document to stdout; progress and logs go
+to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from revlearn._logging import configure_logging
+from revlearn._version import __version__
+from revlearn.errors import NotFoundError, ParameterError, RevlearnError, short_list
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="Machine learning for marketing and sales teams.",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+logger = logging.getLogger("revlearn.cli")
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="REVLEARN_WORKSPACE",
+        show_envvar=True,
+        help="Workspace directory (default ./revlearn-workspace).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every step to stderr.")]
+DataOpt = Annotated[
+    str,
+    typer.Option(
+        "--data", "-d", help="A file (CSV, Parquet, Excel, JSON) or a workspace table name."
+    ),
+]
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Registered model name.")]
+VersionOpt = Annotated[
+    int | None, typer.Option("--version", help="Model version (default latest).")
+]
+
+
+def _to_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return _to_jsonable(value.item())
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _print_json(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(_to_jsonable(doc), indent=2, default=str) + "\n")
+
+
+def _workspace(path: Path | None) -> Any:
+    from revlearn.store.workspace import Workspace
+
+    return Workspace(path)
+
+
+@contextmanager
+def _command(
+    workspace: Path | None, *, as_json: bool, debug: bool = False, verbose: bool = False
+) -> Iterator[None]:
+    """Run a command body: configure logs, turn errors into one line and an exit code."""
+    configure_logging(verbose=verbose, quiet=as_json or not verbose)
+    try:
+        yield
+    except RevlearnError as exc:
+        if as_json:
+            _print_json(exc.to_dict())
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # an internal failure: one line, traceback to the log
+        if debug:
+            raise
+        log = _log_traceback(workspace)
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}. "
+            f"Traceback in {log}; rerun with --debug to see it."
+        )
+        raise typer.Exit(1) from None
+
+
+def _log_traceback(workspace: Path | None) -> Path:
+    from revlearn.store.workspace import Workspace
+
+    directory = Workspace(workspace).path
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        log = directory / "revlearn.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} revlearn {__version__}\n")
+            handle.write(traceback.format_exc())
+    except OSError:
+        log = Path("(stderr)")
+        err.print(traceback.format_exc())
+    return log
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr, or a no-op callback when disabled."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def update(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction)
+
+        yield update
+
+
+def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+# ------------------------------------------------------------------------------ fit
+@app.command()
+def fit(
+    usecase: Annotated[str, typer.Argument(help="What to model: leads.")],
+    data: DataOpt,
+    target: Annotated[str | None, typer.Option(help="Outcome column (default: converted).")] = None,
+    positive: Annotated[
+        str | None, typer.Option(help="Outcome value that counts as positive (inferred).")
+    ] = None,
+    id_col: Annotated[str | None, typer.Option("--id", help="Id column (inferred).")] = None,
+    name: Annotated[str | None, typer.Option(help="Model name (default: the use case).")] = None,
+    time_budget: Annotated[float, typer.Option(help="Seconds for model selection.")] = 40.0,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Train a model for a use case, select it by cross-validation and register it."""
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.store.registry import Registry, fingerprint
+        from revlearn.usecases import USECASES
+
+        if usecase not in USECASES:
+            raise NotFoundError(
+                f"Unknown use case {usecase!r}.",
+                where="revlearn fit",
+                fix=f"Choose one of: {', '.join(USECASES)}.",
+            )
+        ws = _workspace(workspace)
+        frame = read_source(data, ws)
+        params: dict[str, Any] = {
+            "positive": positive,
+            "id_col": id_col,
+            "time_budget": time_budget,
+        }
+        if target is not None:
+            params["target_col"] = target
+        model = USECASES[usecase](**params)
+        started = time.perf_counter()
+        with _progress(not as_json) as update:
+            model.fit(frame, progress=update)  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - started
+        record = Registry(ws).save(
+            model,
+            name=name or usecase,
+            usecase=usecase,
+            params=model.get_params(),
+            metrics=model.metrics_,  # type: ignore[attr-defined]
+            fingerprint=fingerprint(frame),
+        )
+        summary = model.summary()  # type: ignore[attr-defined]
+        if as_json:
+            _print_json(
+                {
+                    "model": record.name,
+                    "version": record.version,
+                    "usecase": usecase,
+                    "seconds": round(seconds, 2),
+                    **{k: v for k, v in summary.items() if k != "model"},
+                    "algorithm": summary["model"],
+                }
+            )
+            return
+        _show_fit(record, summary, seconds)
+
+
+def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
+    m, cv = summary["metrics"], summary["cv"]
+    out.print(
+        _kv_table(
+            f"Model {record.name} v{record.version} ({seconds:.0f} s)",
+            [
+                ("algorithm", summary["model"]),
+                (
+                    "rows",
+                    f"{summary['rows']:,} ({summary['base_rate']:.1%} {summary['positive']!s})",
+                ),
+                ("ROC AUC (cv)", f"{cv['roc_auc']['mean']:.3f} ± {cv['roc_auc']['std']:.3f}"),
+                ("PR AUC (cv)", f"{m['pr_auc']:.3f}"),
+                ("train vs valid", f"{m['train_roc_auc']:.3f} vs {m['roc_auc']:.3f}"),
+                ("log loss / Brier", f"{m['log_loss']:.3f} / {m['brier']:.3f}"),
+            ],
+        )
+    )
+    table = Table(title="Candidates (cross-validated ROC AUC)", title_justify="left")
+    for col in ("model", "params", "AUC", "±", "seconds"):
+        table.add_column(col)
+    for c in summary["candidates"]:
+        table.add_row(
+            c["label"],
+            "tuned" if c["tuned"] else "defaults",
+            f"{c['valid_mean']:.4f}",
+            f"{c['valid_std']:.4f}",
+            f"{c['seconds']:.1f}",
+        )
+    out.print(table)
+    out.print(f"[bold]Data:[/] {summary['learning_curve']['verdict']}")
+    for note in summary["notes"]:
+        out.print(f"[dim]note:[/] {note}")
+
+
+# -------------------------------------------------------------------------- predict
+@app.command()
+def predict(
+    model: ModelOpt,
+    data: DataOpt,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    version: VersionOpt = None,
+    no_reasons: Annotated[
+        bool, typer.Option("--no-reasons", help="Skip reasons (faster).")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Score rows with a registered model and write a CSV (id, score, tier, reasons)."""
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.report.files import write_csv_atomic
+        from revlearn.store.registry import Registry
+
+        ws = _workspace(workspace)
+        registry = Registry(ws)
+        fitted, record = registry.load(model, version)
+        frame = read_source(data, ws)
+        started = time.perf_counter()
+        scored = fitted.predict(frame, reasons=not no_reasons)  # type: ignore[attr-defined]
+        write_csv_atomic(scored, out_file)
+        seconds = time.perf_counter() - started
+        registry.log_prediction(
+            name=record.name,
+            version=record.version,
+            source=str(data),
+            n_rows=len(scored),
+            output=str(out_file),
+            seconds=seconds,
+        )
+        extra = [
+            c
+            for c in frame.columns
+            if c not in fitted.input_columns_  # type: ignore[attr-defined]
+            and c not in (fitted.id_col_, fitted.target_)
+        ]  # type: ignore[attr-defined]
+        tiers = scored["tier"].value_counts().to_dict()
+        doc = {
+            "model": record.name,
+            "version": record.version,
+            "rows": len(scored),
+            "out": str(out_file),
+            "seconds": round(seconds, 2),
+            "tiers": tiers,
+            "ignored_columns": extra,
+        }
+        if as_json:
+            _print_json(doc)
+            return
+        out.print(
+            f"Scored {len(scored):,} rows with {record.name} v{record.version} in "
+            f"{seconds:.1f} s → {out_file}"
+        )
+        out.print("Tiers: " + ", ".join(f"{k} {v:,}" for k, v in sorted(tiers.items())))
+        if extra:
+            out.print(f"[dim]note:[/] ignored columns the model does not use: {short_list(extra)}")
+
+
+# ------------------------------------------------------------------------- evaluate
+@app.command()
+def evaluate(
+    model: ModelOpt,
+    data: DataOpt,
+    version: VersionOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Measure a registered model on labelled data (AUC, precision, recall, ...)."""
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.store.registry import Registry
+
+        ws = _workspace(workspace)
+        fitted, record = Registry(ws).load(model, version)
+        result = fitted.evaluate(read_source(data, ws))  # type: ignore[attr-defined]
+        if as_json:
+            _print_json(
+                {"model": record.name, "version": record.version, "metrics": result.to_dict()}
+            )
+            return
+        c = result.confusion
+        out.print(
+            _kv_table(
+                f"{record.name} v{record.version} on {data}",
+                [
+                    ("rows", f"{result.n_rows:,} ({result.n_positive:,} positive)"),
+                    ("ROC AUC", f"{result.roc_auc:.3f}"),
+                    ("PR AUC", f"{result.pr_auc:.3f}"),
+                    ("log loss", f"{result.log_loss:.3f}"),
+                    ("Brier", f"{result.brier:.3f}"),
+                    (
+                        f"at threshold {result.threshold:.2f}",
+                        f"precision {result.precision:.3f}, recall {result.recall:.3f}, "
+                        f"F1 {result.f1:.3f}, accuracy {result.accuracy:.3f}",
+                    ),
+                    (
+                        "confusion",
+                        f"TP {c['tp']:,}  FP {c['fp']:,}  FN {c['fn']:,}  TN {c['tn']:,}",
+                    ),
+                ],
+            )
+        )
+
+
+# -------------------------------------------------------------------------- explain
+@app.command()
+def explain(
+    model: ModelOpt,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", "-d", help="Rows to explain (default: the training sample)."),
+    ] = None,
+    version: VersionOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Show which columns drive a model's predictions, and in which direction."""
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.store.registry import Registry
+
+        ws = _workspace(workspace)
+        fitted, record = Registry(ws).load(model, version)
+        frame = read_source(data, ws) if data is not None else None
+        result = fitted.explain(frame)  # type: ignore[attr-defined]
+        if as_json:
+            _print_json({"model": record.name, "version": record.version, **result.to_dict()})
+            return
+        table = Table(
+            title=f"What drives {record.name} v{record.version} ({result.model}, "
+            f"{result.importance.method})",
+            title_justify="left",
+        )
+        for col in ("feature", "share", "direction"):
+            table.add_column(col)
+        for row in result.to_frame().itertuples():
+            table.add_row(str(row.feature), f"{row.share:.1%}", str(row.direction))
+        out.print(table)
+        for note in result.notes:
+            out.print(f"[dim]note:[/] {note}")
+
+
+# --------------------------------------------------------------------------- models
+@app.command()
+def models(
+    workspace: WorkspaceOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False
+) -> None:
+    """List the registered models (every version, newest first)."""
+    with _command(workspace, as_json=as_json, debug=debug):
+        from revlearn.store.registry import Registry
+
+        records = Registry(_workspace(workspace)).list()
+        if as_json:
+            _print_json({"models": [r.to_dict() for r in records]})
+            return
+        if not records:
+            out.print("No models yet. Train one with `revlearn fit leads --data FILE`.")
+            return
+        table = Table(title="Models", title_justify="left")
+        for col in ("name", "version", "use case", "created", "ROC AUC", "size"):
+            table.add_column(col)
+        for r in records:
+            auc = r.metrics.get("roc_auc")
+            table.add_row(
+                r.name,
+                str(r.version),
+                r.usecase,
+                f"{r.created:%Y-%m-%d %H:%M}",
+                f"{auc:.3f}" if isinstance(auc, float) else "",
+                f"{r.size_bytes / 1024:.0f} KB",
+            )
+        out.print(table)
+
+
+# ---------------------------------------------------------------------- load/profile
+@app.command()
+def load(
+    name: Annotated[str, typer.Argument(help="Table name in the workspace.")],
+    file: Annotated[Path, typer.Argument(help="File to load (CSV, Parquet, Excel, JSON).")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Put a file into the workspace as a table (large CSVs stream through DuckDB)."""
+    with _command(workspace, as_json=as_json, debug=debug):
+        from revlearn.data.sources import load_file_into
+
+        ws = _workspace(workspace)
+        rows = load_file_into(ws, name, file)
+        if as_json:
+            _print_json({"table": name, "rows": rows, "workspace": str(ws.path)})
+            return
+        out.print(f"Loaded {rows:,} rows from {file} into table {name!r} ({ws.db_path}).")
+
+
+@app.command()
+def profile(
+    data: Annotated[str, typer.Argument(help="A file or a workspace table name.")],
+    target: Annotated[
+        str | None, typer.Option(help="Outcome column (enables leakage checks).")
+    ] = None,
+    id_col: Annotated[str | None, typer.Option("--id", help="Id column.")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Describe every column and list data-quality problems (missing, duplicates, leakage)."""
+    with _command(workspace, as_json=as_json, debug=debug):
+        from revlearn.data.profile import profile as run_profile
+        from revlearn.data.sources import read_source
+
+        frame = read_source(data, _workspace(workspace))
+        if target is not None and target not in frame.columns:
+            raise ParameterError(
+                f"Target column {target!r} not found.",
+                where=str(data),
+                fix=f"Columns: {short_list(frame.columns)}.",
+            )
+        result = run_profile(frame, target=target, id_col=id_col)
+        if as_json:
+            _print_json(result.to_dict())
+            return
+        _show_profile(result, str(data))
+
+
+def _show_profile(result: Any, source: str) -> None:
+    table = Table(
+        title=f"{source}: {result.n_rows:,} rows × {result.n_columns} columns", title_justify="left"
+    )
+    for col in (
+        "column",
+        "role",
+        "missing",
+        "distinct",
+        "mean",
+        "median",
+        "min",
+        "max",
+        "top values",
+    ):
+        table.add_column(col, overflow="fold")
+
+    def num(value: Any) -> str:
+        return (
+            ""
+            if value is None or (isinstance(value, float) and not np.isfinite(value))
+            else f"{value:,.4g}"
+            if isinstance(value, float | int)
+            else str(value)
+        )
+
+    for row in result.columns.to_dict(orient="records"):
+        table.add_row(
+            str(row["column"]),
+            str(row["role"]),
+            f"{row['missing_pct']:.1f}%",
+            f"{row['distinct']:,}",
+            num(row["mean"]),
+            num(row["median"]),
+            num(row["min"]),
+            num(row["max"]),
+            str(row["top_values"] or "")[:40],
+        )
+    out.print(table)
+    colour = {"error": "red", "warning": "yellow", "info": "cyan"}
+    for finding in result.findings:
+        out.print(
+            f"[{colour.get(finding.severity, 'white')}]{finding.severity:>7}[/] {finding.message}"
+        )
+
+
+# ----------------------------------------------------------------------------- demo
+@app.command()
+def demo(
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the HTML page (default: the workspace)."),
+    ] = None,
+    n_leads: Annotated[int, typer.Option(help="Leads in the demo company.")] = 8000,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Generate the demo company, fit every use case, and write one HTML page of results."""
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.report.demo import run_demo
+
+        ws = _workspace(workspace)
+        with _progress(not as_json) as update:
+            result = run_demo(ws, out_dir=out_dir, n_leads=n_leads, progress=update)
+        if as_json:
+            _print_json(result)
+            return
+        for line in result["summary"]:
+            out.print(line)
+        out.print(f"[bold]Report:[/] {result['report']}")
+
+
+def main() -> None:
+    """Run the command line (the ``revlearn`` console script)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

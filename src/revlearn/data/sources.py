@@ -1,0 +1,106 @@
+"""Resolve a ``--data`` argument: a file path, or the name of a table in the workspace."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from revlearn.data.io import SUPPORTED_EXTENSIONS, csv_relation_sql, read_file
+from revlearn.errors import InputError, NotFoundError, short_list
+from revlearn.store.workspace import Workspace, validate_name
+
+__all__ = ["load_file_into", "read_source"]
+
+logger = logging.getLogger(__name__)
+
+
+def _looks_like_path(source: str) -> bool:
+    return (
+        any(sep in source for sep in ("/", "\\"))
+        or Path(source).suffix.lower() in SUPPORTED_EXTENSIONS
+    )
+
+
+def read_source(source: str | Path, workspace: Workspace) -> pd.DataFrame:
+    """Read a file, or a workspace table of that name.
+
+    A path that exists is read as a file; otherwise a name without a file extension is
+    looked up among the workspace's tables.
+
+    Parameters
+    ----------
+    source : str or Path
+        A file path or a table name (as given to ``revlearn load``).
+    workspace : Workspace
+        Where tables are looked up.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The data.
+
+    Raises
+    ------
+    NotFoundError
+        If neither a file nor a table of that name exists.
+    """
+    text = str(source)
+    if Path(text).exists() or _looks_like_path(text):
+        return read_file(text)
+    if workspace.has_table(text):
+        return workspace.read_table(text)
+    tables = workspace.list_tables()
+    raise NotFoundError(
+        f"No file or workspace table named {text!r}.",
+        where=f"workspace {workspace.path}",
+        fix=(f"Tables: {short_list(tables)}. " if tables else "The workspace has no tables. ")
+        + "Give a file path, or load it first with `revlearn load NAME FILE`.",
+    )
+
+
+def load_file_into(workspace: Workspace, name: str, path: str | Path) -> int:
+    """Put a file into the workspace as a table (streaming CSVs through DuckDB).
+
+    Parameters
+    ----------
+    workspace : Workspace
+        The target workspace.
+    name : str
+        Table name (letters, digits, underscores).
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    int
+        Rows written. The write is atomic: on error the previous table (if any) is intact.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or the name is invalid.
+    """
+    validate_name(name)
+    if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt") or _is_cp1252(path):
+        return workspace.write_table(name, read_file(path))
+    expr = csv_relation_sql(path)
+    if duckdb.sql(f"SELECT count(*) FROM (SELECT 1 FROM {expr} LIMIT 1)").fetchone() == (0,):
+        raise InputError(
+            "The file has a header but no data rows.",
+            where=str(path),
+            fix="Export the file again with its rows.",
+        )
+    return workspace.import_query(name, f"SELECT * FROM {expr}")
+
+
+def _is_cp1252(path: str | Path) -> bool:
+    try:
+        csv_relation_sql(path)
+    except InputError as err:
+        if "cp1252" in err.what:
+            return True
+        raise
+    return False

@@ -1,0 +1,1 @@
+"""Reports: Plotly figures, self-contained HTML pages and output files."""

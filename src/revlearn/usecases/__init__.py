@@ -1,0 +1,11 @@
+"""One module per business question; every class follows the same contract."""
+
+from __future__ import annotations
+
+from revlearn.usecases._base import UseCase
+from revlearn.usecases.leads import LeadScorer
+
+#: ``revlearn fit <word>`` → the use-case class.
+USECASES: dict[str, type[UseCase]] = {"leads": LeadScorer}
+
+__all__ = ["USECASES", "LeadScorer", "UseCase"]
