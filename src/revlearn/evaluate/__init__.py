@@ -5,8 +5,8 @@ from __future__ import annotations
 from revlearn.evaluate.curves import LearningCurve, gains_table, learning_curve_verdict
 from revlearn.evaluate.metrics import (
     BinaryMetrics,
-    binary_metrics,
     best_f1_threshold,
+    binary_metrics,
     summarize_folds,
 )
 
@@ -14,8 +14,8 @@ __all__ = [
     "BinaryMetrics",
     "LearningCurve",
     "best_f1_threshold",
-    "gains_table",
     "binary_metrics",
+    "gains_table",
     "learning_curve_verdict",
     "summarize_folds",
 ]

@@ -142,7 +142,7 @@ def binary_metrics(
         f1=float(skm.f1_score(y, pred, zero_division=0)),
         threshold=float(threshold),
         confusion={"tp": int(tp), "fp": int(fp), "tn": int(tn), "fn": int(fn)},
-        n_rows=int(len(y)),
+        n_rows=len(y),
         n_positive=int(y.sum()),
     )
 

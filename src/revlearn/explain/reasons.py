@@ -42,7 +42,7 @@ def display_values(
     for j, col in enumerate(columns):
         series = frame[col]
         if col in booleans:
-            text = series.map({1.0: "yes", 0.0: "no", True: "yes", False: "no"})
+            text = series.map({1.0: "yes", 0.0: "no"})
         elif pd.api.types.is_float_dtype(series):
             whole = series.dropna().eq(series.dropna().round()).all()
             text = series.map("{:.0f}".format) if whole else series.round(1).astype(str)

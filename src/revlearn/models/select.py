@@ -166,7 +166,10 @@ def select_binary(
     columns : Columns
         Columns by kind.
     candidates : sequence of Candidate
-        Cheapest first; once the budget is spent, the remaining ones are skipped.
+        In order of preference (simplest to explain and fastest to score first). Once the
+        budget is spent the remaining ones are skipped; a candidate within one standard
+        error of the best score loses only to an earlier one (Breiman's one-standard-error
+        rule: prefer the simpler model when the difference is noise).
     metric : {"roc_auc", "pr_auc"}, default="roc_auc"
         What "best" means.
     n_folds : int, default=5
@@ -211,8 +214,7 @@ def select_binary(
         if progress:
             progress(f"cross-validating {cand.label}", i / total)
         results.append(_run(cand, params, tuned, cache, y, scorer, oofs))
-    best = max(results, key=lambda r: r.valid_mean)
-    best_cand = next(c for c in candidates if c.name == best.name)
+    best_cand = _preferred(results, candidates, n_folds)
     for j, variant in enumerate(best_cand.grid):
         if time.perf_counter() - start > time_budget:
             break
@@ -233,6 +235,16 @@ def select_binary(
         skipped=skipped,
         metric=metric,
     )
+
+
+def _preferred(
+    results: Sequence[CandidateResult], candidates: Sequence[Candidate], n_folds: int
+) -> Candidate:
+    """The earliest candidate whose score is within one standard error of the best."""
+    best = max(results, key=lambda r: r.valid_mean)
+    floor = best.valid_mean - best.valid_std / np.sqrt(n_folds)
+    close = {r.name for r in results if r.valid_mean >= floor}
+    return next(c for c in candidates if c.name in close)
 
 
 def _run(
@@ -319,7 +331,7 @@ def measure_learning_curve(
         "valid_score": [],
     }
     for share in fractions:
-        part = order[: max(int(round(share * len(order))), 2)]
+        part = order[: max(round(share * len(order)), 2)]
         if len(np.unique(y[part])) < 2:
             continue
         design = columns.design(cand.flavour)

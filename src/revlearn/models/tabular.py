@@ -9,8 +9,8 @@ Contributions by model family (all in log-odds relative to an average row):
 
 * LightGBM: exact TreeSHAP values from LightGBM itself (``pred_contrib=True``).
 * Linear models: ``coef · (x − mean(x))`` on the design matrix.
-* Other trees: a what-if per original column — the change in log-odds when that column is
-  replaced by its typical value (median or most frequent level).
+* Other trees: a what-if per original column — the change in log-odds when that column's
+  features are replaced by those of a typical row (median or most frequent level).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class BinaryModel:
         self.groups_ = feature_groups(self.design)
         self.columns_ = list(dict.fromkeys(self.groups_))
         self.feature_means_ = X.mean(axis=0)
-        self.reference_ = _reference_row(frame)
+        self.reference_x_ = self.design.transform(_reference_row(frame))[0]
         return self
 
     def log_odds(self, frame: pd.DataFrame) -> np.ndarray:
@@ -179,21 +179,21 @@ class BinaryModel:
             per_feature = (X - self.feature_means_) * self.estimator.coef_.ravel()
             raw = raw_score(self.estimator, X)
         else:
-            return self._what_if(frame, X)
+            return self._what_if(X)
         proba = 1.0 / (1.0 + np.exp(-(a * raw + b)))
         return a * _sum_by_group(per_feature, self.groups_, self.columns_), proba
 
-    def _what_if(self, frame: pd.DataFrame, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _what_if(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.platt_
         raw = raw_score(self.estimator, X)
-        contrib = np.empty((len(frame), len(self.columns_)))
+        groups = np.asarray(self.groups_)
+        contrib = np.empty((len(X), len(self.columns_)))
+        changed = X.copy()
         for j, col in enumerate(self.columns_):
-            changed = frame.copy(deep=False)
-            value = self.reference_[col]
-            if pd.api.types.is_datetime64_any_dtype(frame[col]) and value is not None:
-                value = pd.Timestamp(value)
-            changed[col] = np.nan if value is None else value
-            contrib[:, j] = raw - raw_score(self.estimator, self.design.transform(changed))
+            part = groups == col
+            changed[:, part] = self.reference_x_[part]
+            contrib[:, j] = raw - raw_score(self.estimator, changed)
+            changed[:, part] = X[:, part]
         return a * contrib, 1.0 / (1.0 + np.exp(-(a * raw + b)))
 
 
@@ -238,17 +238,15 @@ def _sum_by_group(values: np.ndarray, groups: Sequence[str], columns: Sequence[s
     return values @ member
 
 
-def _reference_row(frame: pd.DataFrame) -> dict[str, Any]:
-    """Typical value per column (median or most frequent), stored as plain Python values."""
-    ref: dict[str, Any] = {}
+def _reference_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """A one-row frame of typical values: the median, or the most frequent level."""
+    row = frame.iloc[:1].copy()
     for col in frame.columns:
         series = frame[col].dropna()
         if series.empty:
-            ref[col] = None
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            ref[col] = series.sort_values().iloc[len(series) // 2].isoformat()
-        elif pd.api.types.is_numeric_dtype(series):
-            ref[col] = float(series.median())
+            row[col] = np.nan
+        elif pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            row[col] = series.sort_values().iloc[len(series) // 2]
         else:
-            ref[col] = str(series.mode().iloc[0])
-    return ref
+            row[col] = series.mode().iloc[0]
+    return row

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from revlearn.data.profile import profile
@@ -176,6 +175,6 @@ def run_demo(
         "summary": lines,
         "tables": {k: int(v) for k, v in tables.items()},
         "models": [{"name": record.name, "version": record.version}],
-        "holdout_rows": int(len(holdout)),
-        "seed": int(np.int64(random_state)),
+        "holdout_rows": len(holdout),
+        "seed": random_state,
     }

@@ -1,0 +1,34 @@
+"""Atomic output files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from revlearn.errors import InputError
+from revlearn.report.files import write_csv_atomic, write_text_atomic
+
+
+def test_csv_written_whole(tmp_path):
+    target = write_csv_atomic(pd.DataFrame({"a": [1, 2]}), tmp_path / "out.csv")
+    assert target.read_text() == "a\n1\n2\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_failure_leaves_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+
+    class Boom(pd.DataFrame):
+        def to_csv(self, *args, **kwargs):
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_csv_atomic(Boom({"a": [1]}), target)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist.*Create it"):
+        write_text_atomic("x", tmp_path / "nope" / "page.html")
