@@ -1,0 +1,13 @@
+"""The embedded demo data: a seeded fictional B2B SaaS company with planted truths.
+
+``make_company()`` returns leads (for lead scoring) and customers (for churn), with effects
+planted on purpose so that tests and tutorials can check that a model finds them; see
+:mod:`revlearn.data.synth.leads` and :mod:`revlearn.data.synth.customers` for the truths.
+"""
+
+from __future__ import annotations
+
+from revlearn.data.synth.company import Company, make_company
+from revlearn.data.synth.leads import lead_log_odds
+
+__all__ = ["Company", "lead_log_odds", "make_company"]
