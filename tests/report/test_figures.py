@@ -10,8 +10,7 @@ from revlearn.report.figures import calibration_figure, gains_figure, importance
 
 
 def test_importance_figure_largest_on_top():
-    table = pd.DataFrame({"feature": ["a", "b"], "share": [0.7, 0.3],
-                          "direction": ["up", "down"]})
+    table = pd.DataFrame({"feature": ["a", "b"], "share": [0.7, 0.3], "direction": ["up", "down"]})
     fig = importance_figure(table)
     assert list(fig.data[0].y) == ["b", "a"]  # plotted bottom-up: the largest ends on top
 

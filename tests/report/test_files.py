@@ -6,12 +6,14 @@ import pandas as pd
 import pytest
 
 from revlearn.errors import InputError
+from revlearn.report import files
 from revlearn.report.files import write_csv_atomic, write_text_atomic
 
 
 def test_csv_written_whole(tmp_path):
-    target = write_csv_atomic(pd.DataFrame({"a": [1, 2]}), tmp_path / "out.csv")
-    assert target.read_text() == "a\n1\n2\n"
+    frame = pd.DataFrame({"a": [1, 2], "reasons": ["x; y", 'say "hi", bye']})
+    target = write_csv_atomic(frame, tmp_path / "out.csv")
+    pd.testing.assert_frame_equal(pd.read_csv(target), frame)
     assert list(tmp_path.iterdir()) == [target]
 
 
@@ -19,12 +21,12 @@ def test_failure_leaves_previous_file(tmp_path, monkeypatch):
     target = tmp_path / "page.html"
     target.write_text("old")
 
-    class Boom(pd.DataFrame):
-        def to_csv(self, *args, **kwargs):
-            raise RuntimeError("disk full")
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
 
+    monkeypatch.setattr(files.pa_csv, "write_csv", boom)
     with pytest.raises(RuntimeError):
-        write_csv_atomic(Boom({"a": [1]}), target)
+        write_csv_atomic(pd.DataFrame({"a": [1]}), target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 

@@ -10,8 +10,9 @@ from revlearn.report.html import Section, render_page
 
 def test_page_is_self_contained_and_escapes_text():
     fig = go.Figure(go.Bar(x=["a"], y=[1]))
-    page = render_page("Title <b>", [Section("Part", ["1 < 2 & more"], [fig],
-                                             [pd.DataFrame({"x": [1.5]})])])
+    page = render_page(
+        "Title <b>", [Section("Part", ["1 < 2 & more"], [fig], [pd.DataFrame({"x": [1.5]})])]
+    )
     assert "<script src=" not in page and "<link" not in page
     assert "Plotly.newPlot" in page
     assert "Title &lt;b&gt;" in page

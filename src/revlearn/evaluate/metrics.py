@@ -127,9 +127,10 @@ def binary_metrics(
         If ``y_true`` does not contain both outcomes.
     """
     y = np.asarray(y_true, dtype=int)
-    p = np.clip(np.asarray(proba, dtype=float), 1e-15, 1 - 1e-15)
+    raw = np.asarray(proba, dtype=float)
+    p = np.clip(raw, 1e-15, 1 - 1e-15)
     _check_binary(y, where)
-    pred = (p >= threshold).astype(int)
+    pred = (raw >= threshold).astype(int)
     tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
     return BinaryMetrics(
         roc_auc=float(skm.roc_auc_score(y, p)),
