@@ -23,8 +23,10 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def test_semicolon_csv_keeps_awkward_names_and_leading_zeros(tmp_path: Path) -> None:
-    path = _write(tmp_path / "leads.csv",
-                  b'id;zip;"my col";select;"order"\n001;01234;a b;1;x\n002;09999;c;2;y\n')
+    path = _write(
+        tmp_path / "leads.csv",
+        b'id;zip;"my col";select;"order"\n001;01234;a b;1;x\n002;09999;c;2;y\n',
+    )
     frame = read_file(path)
     assert list(frame.columns) == ["id", "zip", "my col", "select", "order"]
     assert frame["zip"].tolist() == ["01234", "09999"]
@@ -32,8 +34,9 @@ def test_semicolon_csv_keeps_awkward_names_and_leading_zeros(tmp_path: Path) -> 
     assert frame["select"].tolist() == [1, 2]
 
 
-@pytest.mark.parametrize(("delim", "name"), [("\t", "a.tsv"), ("|", "a.txt"), (",", "a.csv"),
-                                             (";", "b.csv")])
+@pytest.mark.parametrize(
+    ("delim", "name"), [("\t", "a.tsv"), ("|", "a.txt"), (",", "a.csv"), (";", "b.csv")]
+)
 def test_delimiters_are_sniffed(tmp_path: Path, delim: str, name: str) -> None:
     text = delim.join(["lead", "amount", "note"]) + "\n"
     text += delim.join(["x", "1.5", '"has, comma; and | pipe"']) + "\n"
@@ -50,10 +53,13 @@ def test_utf8_bom_is_not_part_of_the_first_name(tmp_path: Path) -> None:
     assert frame["name"].iloc[0] == "José"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (b"name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n", ["München", "Köln"]),  # Latin-1
-    (b"name,city\nJos\xe9,5 \x80\nAnna,\x93quoted\x94\n", ["5 €", "“quoted”"]),  # cp1252
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n", ["München", "Köln"]),  # Latin-1
+        (b"name,city\nJos\xe9,5 \x80\nAnna,\x93quoted\x94\n", ["5 €", "“quoted”"]),  # cp1252
+    ],
+)
 def test_non_utf8_bytes_just_work(tmp_path: Path, raw: bytes, expected: list[str]) -> None:
     frame = read_file(_write(tmp_path / "export.csv", raw))
     assert frame["city"].tolist() == expected
@@ -70,8 +76,11 @@ def test_non_utf8_byte_after_the_sniffed_sample(tmp_path: Path) -> None:
 
 def test_missing_file_names_resolved_path_and_close_match(tmp_path: Path) -> None:
     _write(tmp_path / "leads.csv", b"a\n1\n")
-    with pytest.raises(NotFoundError, match=r"'.*lead\.csv' does not exist\. \[.*lead\.csv\] "
-                                            r"Did you mean leads\.csv\?"):
+    with pytest.raises(
+        NotFoundError,
+        match=r"'.*lead\.csv' does not exist\. \[.*lead\.csv\] "
+        r"Did you mean leads\.csv\?",
+    ):
         read_file(tmp_path / "lead.csv")
 
 
@@ -116,8 +125,9 @@ def test_damaged_files_raise_input_errors(tmp_path: Path) -> None:
 def test_csv_relation_sql_streams_into_duckdb(tmp_path: Path) -> None:
     folder = tmp_path / "o'brien"
     folder.mkdir()
-    path = _write(folder / "big.csv", b"id;amount\n" + b"".join(
-        b"%05d;%d,5\n" % (i, i) for i in range(2_000)))
+    path = _write(
+        folder / "big.csv", b"id;amount\n" + b"".join(b"%05d;%d,5\n" % (i, i) for i in range(2_000))
+    )
     expr = csv_relation_sql(path)
     assert "delim=';'" in expr and "o''brien" in expr
     with duckdb.connect() as con:
@@ -156,16 +166,22 @@ def test_as_pandas_accepts_tables_and_rejects_others() -> None:
         as_pandas([[1, 2]], where="LeadScorer.fit")
 
 
-_names = st.lists(st.sampled_from(["select", "order", "my col", "Amount ($)", "from", "id",
-                                   'say "hi"', "naïve"]), min_size=2, max_size=4, unique=True)
+_names = st.lists(
+    st.sampled_from(["select", "order", "my col", "Amount ($)", "from", "id", 'say "hi"', "naïve"]),
+    min_size=2,
+    max_size=4,
+    unique=True,
+)
 _cells = st.text(alphabet="abcé ,;|\"'\n-", max_size=12).map(lambda s: "x" + s)
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(names=_names, data=st.data(), delim=st.sampled_from([",", ";", "\t", "|"]))
-def test_any_text_table_round_trips(tmp_path: Path, names: list[str], data: st.DataObject,
-                                    delim: str) -> None:
+def test_any_text_table_round_trips(
+    tmp_path: Path, names: list[str], data: st.DataObject, delim: str
+) -> None:
     rows = data.draw(st.lists(st.tuples(*[_cells] * len(names)), min_size=2, max_size=5))
     frame = pd.DataFrame(rows, columns=names)
     path = tmp_path / "round.csv"

@@ -15,13 +15,15 @@ from revlearn.errors import InputError, SchemaError
 
 def _clean(n: int = 600, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "lead_id": [f"L{i:05d}" for i in range(n)],
-        "visits": rng.poisson(4, n),
-        "revenue": rng.normal(100, 10, n),
-        "country": rng.choice(["Germany", "France", "Italy"], n),
-        "converted": rng.integers(0, 2, n),
-    })
+    return pd.DataFrame(
+        {
+            "lead_id": [f"L{i:05d}" for i in range(n)],
+            "visits": rng.poisson(4, n),
+            "revenue": rng.normal(100, 10, n),
+            "country": rng.choice(["Germany", "France", "Italy"], n),
+            "converted": rng.integers(0, 2, n),
+        }
+    )
 
 
 def _kinds(result: Profile, column: str | None = None) -> set[str]:
@@ -38,8 +40,20 @@ def test_column_table_describes_each_column() -> None:
     frame = _clean()
     frame.loc[:9, "revenue"] = np.nan
     table = profile(frame).to_frame().set_index("column")
-    assert list(table.columns) == ["role", "count", "missing", "missing_pct", "mean", "median",
-                                   "mode", "std", "min", "max", "distinct", "top_values"]
+    assert list(table.columns) == [
+        "role",
+        "count",
+        "missing",
+        "missing_pct",
+        "mean",
+        "median",
+        "mode",
+        "std",
+        "min",
+        "max",
+        "distinct",
+        "top_values",
+    ]
     assert table.loc["revenue", "missing"] == 10
     assert table.loc["revenue", "missing_pct"] == pytest.approx(100 * 10 / 600, abs=0.01)
     assert table.loc["revenue", "mean"] == pytest.approx(frame["revenue"].mean())
@@ -54,8 +68,12 @@ def test_missing_and_all_missing() -> None:
     frame.loc[:59, "revenue"] = np.nan
     result = profile(frame)
     revenue = next(f for f in result.findings if f.column == "revenue")
-    assert revenue == Finding("missing_values", "revenue", "warning",
-                              "Column 'revenue' is missing in 60 of 600 rows (10.0%).")
+    assert revenue == Finding(
+        "missing_values",
+        "revenue",
+        "warning",
+        "Column 'revenue' is missing in 60 of 600 rows (10.0%).",
+    )
     assert "all_missing" in _kinds(result, "phone")
 
 
@@ -99,8 +117,7 @@ def test_constant_and_high_cardinality() -> None:
 def test_inconsistent_spelling_and_country_codes() -> None:
     frame = _clean()
     frame.loc[:3, "country"] = ["germany ", "GERMANY", "DE", "France"]
-    message = next(f.message for f in profile(frame).findings
-                   if f.kind == "inconsistent_spelling")
+    message = next(f.message for f in profile(frame).findings if f.kind == "inconsistent_spelling")
     assert "'DE' / 'GERMANY' / 'Germany' / 'germany '" in message
 
 
@@ -133,12 +150,16 @@ def test_numbers_as_text_finding() -> None:
     assert finding.message.startswith("Column 'budget': 600 values stored as text converted")
 
 
-@pytest.mark.parametrize(("positives", "severity"), [(10, "warning"), (90, "info"), (0, "error"),
-                                                     (300, None)])
+@pytest.mark.parametrize(
+    ("positives", "severity"), [(10, "warning"), (90, "info"), (0, "error"), (300, None)]
+)
 def test_class_imbalance(positives: int, severity: str | None) -> None:
     frame = _clean().assign(converted=[1] * positives + [0] * (600 - positives))
-    found = [f.severity for f in profile(frame, target="converted").findings
-             if f.kind == "class_imbalance"]
+    found = [
+        f.severity
+        for f in profile(frame, target="converted").findings
+        if f.kind == "class_imbalance"
+    ]
     assert found == ([severity] if severity else [])
 
 

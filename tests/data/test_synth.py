@@ -17,15 +17,46 @@ from revlearn.data.synth.leads import COUNTRIES
 from revlearn.errors import InputError, ParameterError, SchemaError
 
 LEAD_COLUMNS = [
-    "lead_id", "created_at", "contact_name", "email", "source", "company_size", "industry",
-    "country", "annual_revenue", "page_views", "pricing_minutes", "email_opens",
-    "email_clicks", "webinar", "demo_request", "days_since_first_touch", "noise_score",
-    "noise_category", "noise_flag", "call_duration_after", "converted",
+    "lead_id",
+    "created_at",
+    "contact_name",
+    "email",
+    "source",
+    "company_size",
+    "industry",
+    "country",
+    "annual_revenue",
+    "page_views",
+    "pricing_minutes",
+    "email_opens",
+    "email_clicks",
+    "webinar",
+    "demo_request",
+    "days_since_first_touch",
+    "noise_score",
+    "noise_category",
+    "noise_flag",
+    "call_duration_after",
+    "converted",
 ]
 CUSTOMER_COLUMNS = [
-    "customer_id", "signup_date", "tenure_months", "plan", "contract", "monthly_charge",
-    "price_rise", "usage_trend", "support_tickets", "nps", "payment_method", "seats",
-    "region", "gender", "noise_score", "noise_category", "churned",
+    "customer_id",
+    "signup_date",
+    "tenure_months",
+    "plan",
+    "contract",
+    "monthly_charge",
+    "price_rise",
+    "usage_trend",
+    "support_tickets",
+    "nps",
+    "payment_method",
+    "seats",
+    "region",
+    "gender",
+    "noise_score",
+    "noise_category",
+    "churned",
 ]
 
 
@@ -48,19 +79,26 @@ def lead_fit(big: Company) -> tuple[pd.Series, float]:
 
 def _lead_design(leads: pd.DataFrame, *, shuffle_pricing: bool = False) -> pd.DataFrame:
     """One-hot design of the planted drivers plus the noise columns (reference = dropped)."""
-    design = pd.DataFrame({
-        "pricing_minutes": leads["pricing_minutes"].to_numpy(),
-        "demo_request": (leads["demo_request"] == "yes").astype(float),
-        "webinar": (leads["webinar"] == "yes").astype(float),
-        "email_clicks": leads["email_clicks"].astype(float),
-        "noise_score": (leads["noise_score"] - 50.0) / 10.0,
-        "noise_flag": leads["noise_flag"].astype(float),
-    })
+    design = pd.DataFrame(
+        {
+            "pricing_minutes": leads["pricing_minutes"].to_numpy(),
+            "demo_request": (leads["demo_request"] == "yes").astype(float),
+            "webinar": (leads["webinar"] == "yes").astype(float),
+            "email_clicks": leads["email_clicks"].astype(float),
+            "noise_score": (leads["noise_score"] - 50.0) / 10.0,
+            "noise_flag": leads["noise_flag"].astype(float),
+        }
+    )
     if shuffle_pricing:
         design["pricing_minutes"] = np.random.default_rng(0).permutation(
-            design["pricing_minutes"].to_numpy())
-    levels = {"source": "web", "company_size": "11-50", "industry": "tech",
-              "noise_category": "amber"}
+            design["pricing_minutes"].to_numpy()
+        )
+    levels = {
+        "source": "web",
+        "company_size": "11-50",
+        "industry": "tech",
+        "noise_category": "amber",
+    }
     for col, reference in levels.items():
         dummies = pd.get_dummies(leads[col], prefix=col, dtype=float)
         design = design.join(dummies.drop(columns=f"{col}_{reference}"))
@@ -73,6 +111,7 @@ def _fit_logit(design: pd.DataFrame, target: pd.Series) -> tuple[pd.Series, floa
 
 
 # --- determinism, shapes, parameters -------------------------------------------------
+
 
 def test_same_seed_same_frames_and_other_seed_differs() -> None:
     first = make_company(n_leads=400, n_customers=300, random_state=3)
@@ -98,8 +137,7 @@ def test_lead_columns_types_and_ranges() -> None:
     assert leads["created_at"].dtype == "datetime64[ns]"
     assert leads["created_at"].max() <= pd.Timestamp("2025-06-30")
     assert leads["created_at"].min() >= pd.Timestamp("2025-06-30") - pd.Timedelta(days=549)
-    assert set(leads["source"]) == {"web", "referral", "paid_search", "social", "event",
-                                    "partner"}
+    assert set(leads["source"]) == {"web", "referral", "paid_search", "social", "event", "partner"}
     assert set(leads["company_size"]) == {"1-10", "11-50", "51-200", "201-1000", "1000+"}
     assert set(leads["country"]) == set(COUNTRIES)
     assert (leads["email_clicks"] <= leads["email_opens"]).all()
@@ -122,12 +160,15 @@ def test_customer_columns_types_and_ranges(big: Company) -> None:
     assert 0.20 < (customers["churned"] == "yes").mean() < 0.25
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"n_leads": 5}, r"n_leads=5 is not a whole number of at least 10.*n_leads=5000"),
-    ({"n_customers": 2.5}, r"n_customers=2.5 is not a whole number"),
-    ({"n_leads": True}, r"n_leads=True"),
-    ({"random_state": -1}, r"random_state=-1 is not a non-negative integer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_leads": 5}, r"n_leads=5 is not a whole number of at least 10.*n_leads=5000"),
+        ({"n_customers": 2.5}, r"n_customers=2.5 is not a whole number"),
+        ({"n_leads": True}, r"n_leads=True"),
+        ({"random_state": -1}, r"random_state=-1 is not a non-negative integer"),
+    ],
+)
 def test_bad_parameters_are_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         make_company(**kwargs)  # type: ignore[arg-type]
@@ -141,10 +182,10 @@ def test_truths_are_copies_not_shared_state() -> None:
 
 # --- planted truths: leads ---------------------------------------------------------------
 
+
 def test_documented_five_fold_ratio_holds_for_the_typical_small_tech_lead() -> None:
     truths = make_company(n_leads=20, n_customers=20).truths["leads"]
-    typical = pd.DataFrame([{**truths["reference_lead"], "pricing_minutes": m}
-                            for m in (1.0, 5.0)])
+    typical = pd.DataFrame([{**truths["reference_lead"], "pricing_minutes": m} for m in (1.0, 5.0)])
     prob = 1.0 / (1.0 + np.exp(-lead_log_odds(typical)))
     assert prob[1] / prob[0] == pytest.approx(5.0, abs=0.01)
     assert truths["probability_ratio_5_vs_1"] == pytest.approx(5.0, abs=0.01)
@@ -152,7 +193,8 @@ def test_documented_five_fold_ratio_holds_for_the_typical_small_tech_lead() -> N
 
 
 def test_logistic_regression_recovers_pricing_effect_and_five_fold_ratio(
-        lead_fit: tuple[pd.Series, float]) -> None:
+    lead_fit: tuple[pd.Series, float],
+) -> None:
     coef, intercept = lead_fit
     assert coef["pricing_minutes"] == pytest.approx(0.45, abs=0.05)
     assert coef["demo_request"] == pytest.approx(1.3, abs=0.15)
@@ -164,13 +206,13 @@ def test_logistic_regression_recovers_pricing_effect_and_five_fold_ratio(
 
 
 def test_noise_columns_have_no_effect_while_shuffled_pricing_loses_its_effect(
-        big: Company, lead_fit: tuple[pd.Series, float]) -> None:
+    big: Company, lead_fit: tuple[pd.Series, float]
+) -> None:
     coef, _ = lead_fit
     noise = coef[[c for c in coef.index if c.startswith("noise_")]]
     assert len(noise) == 5
     assert noise.abs().max() < 0.15
-    shuffled, _ = _fit_logit(_lead_design(big.leads, shuffle_pricing=True),
-                             big.leads["converted"])
+    shuffled, _ = _fit_logit(_lead_design(big.leads, shuffle_pricing=True), big.leads["converted"])
     assert abs(shuffled["pricing_minutes"]) < 0.05  # negative control: the test can fail
 
 
@@ -200,6 +242,7 @@ def test_lead_log_odds_refuses_dirty_or_incomplete_frames(dirty: Company) -> Non
 
 # --- planted truths: customers -------------------------------------------------------------
 
+
 def _rate(frame: pd.DataFrame, by: str | pd.Series) -> pd.Series:
     return (frame["churned"] == "yes").groupby(frame[by] if isinstance(by, str) else by).mean()
 
@@ -219,13 +262,19 @@ def test_churn_drivers_show_their_direction(big: Company) -> None:
 
 def test_churn_coefficients_recovered_where_labels_are_unbiased(big: Company) -> None:
     men = big.customers[big.customers["gender"] == "male"]
-    design = pd.DataFrame({
-        "price_rise": (men["price_rise"] == "yes").astype(float),
-        "support_tickets": men["support_tickets"].astype(float),
-        "usage_trend": men["usage_trend"], "tenure_months": men["tenure_months"],
-        "noise_score": men["noise_score"],
-    }).join(pd.get_dummies(men[["contract", "plan", "payment_method"]], dtype=float).drop(
-        columns=["contract_month-to-month", "plan_basic", "payment_method_card"]))
+    design = pd.DataFrame(
+        {
+            "price_rise": (men["price_rise"] == "yes").astype(float),
+            "support_tickets": men["support_tickets"].astype(float),
+            "usage_trend": men["usage_trend"],
+            "tenure_months": men["tenure_months"],
+            "noise_score": men["noise_score"],
+        }
+    ).join(
+        pd.get_dummies(men[["contract", "plan", "payment_method"]], dtype=float).drop(
+            columns=["contract_month-to-month", "plan_basic", "payment_method_card"]
+        )
+    )
     coef, _ = _fit_logit(design, men["churned"])
     assert coef["price_rise"] == pytest.approx(np.log(2.5), abs=0.15)
     assert coef["support_tickets"] == pytest.approx(0.3, abs=0.06)
@@ -245,6 +294,7 @@ def test_planted_label_bias_inflates_recorded_churn_of_one_group(big: Company) -
 
 
 # --- dirt ----------------------------------------------------------------------------------
+
 
 def test_dirty_leads_hold_the_documented_mess(dirty: Company) -> None:
     leads = dirty.leads
@@ -290,6 +340,7 @@ def test_any_seed_gives_consistent_leads(n_leads: int, seed: int, is_dirty: bool
 
 
 # --- writing -------------------------------------------------------------------------------
+
 
 def test_write_creates_both_csv_files(tmp_path: Path) -> None:
     company = make_company(n_leads=30, n_customers=20)

@@ -100,3 +100,10 @@ def test_flags_not_named_as_booleans_show_as_numbers() -> None:
 def test_zero_reasons_requested_gives_empty_strings() -> None:
     contrib = np.array([[LOG2, 0.0, 0.0, 0.0]])
     assert phrase_reasons(contrib, COLUMNS, VALUES[:1], k=0).tolist() == [""]
+
+
+def test_huge_factors_are_capped_in_words() -> None:
+    contrib = np.array([[np.log(5000.0), 0.0, 0.0, 0.0]])
+    assert phrase_reasons(contrib, COLUMNS, VALUES[:1]).tolist() == [
+        "pricing minutes 6: raises odds ×100+"
+    ]

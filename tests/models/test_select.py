@@ -28,25 +28,42 @@ def _cands(*names: str):
 
 def test_interaction_makes_boosting_win():
     frame, y = _data("interaction")
-    sel = select_binary(frame, y, Columns(["x1", "x2"], []), _cands("logistic", "lightgbm"),
-                        n_folds=3, time_budget=30)
+    sel = select_binary(
+        frame,
+        y,
+        Columns(["x1", "x2"], []),
+        _cands("logistic", "lightgbm"),
+        n_folds=3,
+        time_budget=30,
+    )
     assert sel.best.name == "lightgbm"
     assert sel.best_result.valid_mean > 0.8
 
 
 def test_linear_truth_keeps_the_simpler_model():
     frame, y = _data("linear")
-    sel = select_binary(frame, y, Columns(["x1", "x2"], []), _cands("logistic", "lightgbm"),
-                        n_folds=3, time_budget=30)
+    sel = select_binary(
+        frame,
+        y,
+        Columns(["x1", "x2"], []),
+        _cands("logistic", "lightgbm"),
+        n_folds=3,
+        time_budget=30,
+    )
     assert sel.best.name == "logistic"
     assert len(sel.oof_raw) == len(y)
 
 
 def test_budget_skips_later_candidates():
     frame, y = _data("linear")
-    sel = select_binary(frame, y, Columns(["x1", "x2"], []),
-                        _cands("logistic", "lightgbm", "random_forest"), n_folds=3,
-                        time_budget=0.0)
+    sel = select_binary(
+        frame,
+        y,
+        Columns(["x1", "x2"], []),
+        _cands("logistic", "lightgbm", "random_forest"),
+        n_folds=3,
+        time_budget=0.0,
+    )
     assert [r.name for r in sel.results if not r.tuned] == ["logistic"]
     assert sel.skipped == ["lightgbm", "random_forest"]
 
@@ -60,7 +77,8 @@ def test_unknown_metric_lists_the_choices():
 def test_learning_curve_grows_and_scores_held_out_rows():
     frame, y = _data("linear")
     sel = select_binary(frame, y, Columns(["x1", "x2"], []), _cands("logistic"), n_folds=3)
-    curve = measure_learning_curve(sel.best, sel.best_params, frame, y,
-                                   Columns(["x1", "x2"], []), sel.folds[0])
+    curve = measure_learning_curve(
+        sel.best, sel.best_params, frame, y, Columns(["x1", "x2"], []), sel.folds[0]
+    )
     assert curve["n_rows"] == sorted(curve["n_rows"])
     assert curve["valid_score"][-1] > 0.75

@@ -13,11 +13,13 @@ from revlearn.models.tabular import BinaryModel, fit_platt
 
 def _data(n: int = 4000, seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "strong": rng.normal(size=n),
-        "noise": rng.normal(size=n),
-        "tier": rng.choice(["a", "b", "c"], size=n),
-    })
+    frame = pd.DataFrame(
+        {
+            "strong": rng.normal(size=n),
+            "noise": rng.normal(size=n),
+            "tier": rng.choice(["a", "b", "c"], size=n),
+        }
+    )
     logit = -1.0 + 1.5 * frame["strong"] + frame["tier"].map({"a": 0.0, "b": 0.0, "c": 1.0})
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     return frame, y
@@ -50,8 +52,9 @@ def test_contributions_rank_the_planted_driver_first(family):
 def test_linear_contributions_add_up_to_the_log_odds():
     frame, y = _data()
     cand = binary_candidates(n_rows=len(y))[0]
-    model = BinaryModel(Columns(["strong", "noise"], ["tier"]).design("onehot"), cand.make(),
-                        "logistic", ["tier"]).fit(frame, y, (1.0, 0.0))
+    model = BinaryModel(
+        Columns(["strong", "noise"], ["tier"]).design("onehot"), cand.make(), "logistic", ["tier"]
+    ).fit(frame, y, (1.0, 0.0))
     contrib, _ = model.contributions(frame.head(50))
     log_odds = model.log_odds(frame.head(50))
     # contributions are relative to the average row: differences between rows must match

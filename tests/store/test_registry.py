@@ -51,8 +51,12 @@ def registry(tmp_path: Path) -> Registry:
 
 
 def _save(registry: Registry, model: object, name: str = "churn_model", **extra):
-    meta = {"usecase": "churn", "params": {"horizon_days": 90}, "metrics": {"auc": 0.8},
-            "fingerprint": "abc"} | extra
+    meta = {
+        "usecase": "churn",
+        "params": {"horizon_days": 90},
+        "metrics": {"auc": 0.8},
+        "fingerprint": "abc",
+    } | extra
     return registry.save(model, name=name, **meta)
 
 
@@ -65,8 +69,16 @@ def test_round_trip_predicts_identically(registry: Registry, pipeline: Pipeline,
     assert loaded.version == 1 and loaded.usecase == "churn"
     assert loaded.metrics == {"auc": 0.81, "n": 400}
     assert loaded.created.tzinfo is UTC
-    assert set(loaded.versions) == {"python", "revlearn", "numpy", "pandas", "scikit-learn",
-                                    "lightgbm", "duckdb", "skops"}
+    assert set(loaded.versions) == {
+        "python",
+        "revlearn",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "lightgbm",
+        "duckdb",
+        "skops",
+    }
     assert loaded.size_bytes > 1000
     assert json.loads(json.dumps(loaded.to_dict()))["created"] == loaded.created.isoformat()
 
@@ -76,10 +88,16 @@ def test_versions_increment_per_name(registry: Registry, pipeline: Pipeline):
     assert _save(registry, pipeline, name="leads_model", usecase="leads").version == 1
     records = registry.list()
     assert [(r.name, r.version) for r in records] == [
-        ("leads_model", 1), ("churn_model", 3), ("churn_model", 2), ("churn_model", 1)]
+        ("leads_model", 1),
+        ("churn_model", 3),
+        ("churn_model", 2),
+        ("churn_model", 1),
+    ]
     latest = registry.latest_versions()
     assert latest[["name", "version", "n_versions", "usecase"]].values.tolist() == [
-        ["churn_model", 3, 3, "churn"], ["leads_model", 1, 1, "leads"]]
+        ["churn_model", 3, 3, "churn"],
+        ["leads_model", 1, 1, "leads"],
+    ]
     assert registry.get("churn_model", 2).version == 2
     assert registry.load("churn_model", 1)[1].version == 1
 
@@ -88,7 +106,14 @@ def test_empty_registry(registry: Registry):
     assert registry.list() == []
     assert registry.latest_versions().empty
     assert registry.predictions().columns.tolist() == [
-        "created", "name", "version", "source", "n_rows", "output", "seconds"]
+        "created",
+        "name",
+        "version",
+        "source",
+        "n_rows",
+        "output",
+        "seconds",
+    ]
     assert not registry.workspace.path.exists()
     with pytest.raises(NotFoundError, match=r"Model 'churn' not found. No models saved yet"):
         registry.load("churn")
@@ -97,11 +122,17 @@ def test_empty_registry(registry: Registry):
 def test_unknown_model_and_version_messages(registry: Registry, pipeline: Pipeline):
     _save(registry, pipeline)
     _save(registry, pipeline)
-    with pytest.raises(NotFoundError, match=r"Model 'churn' not found\. Known models: "
-                                            r"churn_model\..*revlearn models"):
+    with pytest.raises(
+        NotFoundError,
+        match=r"Model 'churn' not found\. Known models: "
+        r"churn_model\..*revlearn models",
+    ):
         registry.load("churn")
-    with pytest.raises(NotFoundError, match=r"'churn_model' has no version 7\. Versions: 1, 2\."
-                                            r".*latest \(2\)"):
+    with pytest.raises(
+        NotFoundError,
+        match=r"'churn_model' has no version 7\. Versions: 1, 2\."
+        r".*latest \(2\)",
+    ):
         registry.get("churn_model", 7)
     with pytest.raises(ParameterError, match=r"Invalid model name 'churn model'.*'churn_model'"):
         _save(registry, pipeline, name="churn model")
@@ -122,8 +153,11 @@ class Sneaky(BaseEstimator):
 
 def test_untrusted_types_are_refused(registry: Registry):
     _save(registry, make_pipeline(Sneaky()), name="sneaky")
-    with pytest.raises(StoreError, match=r"Refusing to load: untrusted type\(s\) "
-                                         r"\S*test_registry\.Sneaky.*re-fit"):
+    with pytest.raises(
+        StoreError,
+        match=r"Refusing to load: untrusted type\(s\) "
+        r"\S*test_registry\.Sneaky.*re-fit",
+    ):
         registry.load("sneaky")
     assert Sneaky.rebuilt == 0
     _save(registry, FunctionTransformer(func=eval), name="evil")
@@ -132,10 +166,27 @@ def test_untrusted_types_are_refused(registry: Registry):
 
 
 def test_allow_list_is_tight():
-    assert _untrusted(["sklearn.pipeline.Pipeline", "lightgbm.basic.Booster", "numpy.dtype",
-                       "builtins.frozenset", "collections.OrderedDict"]) == []
-    refused = ["builtins.exec", "numpy.load", "os.system", "pandas.core.frame.DataFrame",
-               "collections.deque", "sklearnx.Evil", "scipy.io.loadmat.__globals__.open"]
+    assert (
+        _untrusted(
+            [
+                "sklearn.pipeline.Pipeline",
+                "lightgbm.basic.Booster",
+                "numpy.dtype",
+                "builtins.frozenset",
+                "collections.OrderedDict",
+            ]
+        )
+        == []
+    )
+    refused = [
+        "builtins.exec",
+        "numpy.load",
+        "os.system",
+        "pandas.core.frame.DataFrame",
+        "collections.deque",
+        "sklearnx.Evil",
+        "scipy.io.loadmat.__globals__.open",
+    ]
     assert _untrusted(refused) == refused
 
 
@@ -143,8 +194,11 @@ def test_damaged_payload_gives_store_error(registry: Registry, pipeline: Pipelin
     _save(registry, pipeline)
     with registry.workspace.connect() as con:
         con.execute("UPDATE revlearn.models SET payload = 'garbage'::BLOB")
-    with pytest.raises(StoreError, match=r"Cannot read the stored model: .*"
-                                         r"\[model 'churn_model' version 1\] Re-fit"):
+    with pytest.raises(
+        StoreError,
+        match=r"Cannot read the stored model: .*"
+        r"\[model 'churn_model' version 1\] Re-fit",
+    ):
         registry.load("churn_model")
 
 
@@ -169,23 +223,32 @@ def test_version_change_warns_on_load(registry: Registry, pipeline: Pipeline):
 
 
 def test_prediction_log(registry: Registry):
-    registry.log_prediction(name="churn_model", version=1, source="customers", n_rows=10,
-                            output=None, seconds=0.5)
-    registry.log_prediction(name="churn_model", version=2, source="new.csv", n_rows=3,
-                            output="scores.csv", seconds=0.1)
+    registry.log_prediction(
+        name="churn_model", version=1, source="customers", n_rows=10, output=None, seconds=0.5
+    )
+    registry.log_prediction(
+        name="churn_model", version=2, source="new.csv", n_rows=3, output="scores.csv", seconds=0.1
+    )
     log = registry.predictions()
     assert log[["version", "source", "n_rows", "output"]].values.tolist() == [
-        [2, "new.csv", 3, "scores.csv"], [1, "customers", 10, None]]
+        [2, "new.csv", 3, "scores.csv"],
+        [1, "customers", 10, None],
+    ]
     with pytest.raises(ParameterError, match="n_rows must not be negative, got -1"):
-        registry.log_prediction(name="churn_model", version=1, source="x", n_rows=-1,
-                                output=None, seconds=0.0)
+        registry.log_prediction(
+            name="churn_model", version=1, source="x", n_rows=-1, output=None, seconds=0.0
+        )
     assert registry.workspace.list_tables() == []
 
 
 _frames = st.lists(
-    st.tuples(st.integers(-10**6, 10**6), st.text(max_size=5),
-              st.floats(allow_nan=False, allow_infinity=False)),
-    min_size=1, max_size=30,
+    st.tuples(
+        st.integers(-(10**6), 10**6),
+        st.text(max_size=5),
+        st.floats(allow_nan=False, allow_infinity=False),
+    ),
+    min_size=1,
+    max_size=30,
 ).map(lambda rows: pd.DataFrame(rows, columns=["id", "source", "amount"]))
 
 
@@ -233,8 +296,13 @@ _SAVER = textwrap.dedent("""
 def _save_then_kill(script: Path, workspace: Path, delay: float) -> list[int]:
     """Run the saver, SIGKILL it ``delay`` s after its first save; return saved versions."""
     env = os.environ | {"PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, str(script), str(workspace)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(workspace)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     assert first.strip(), proc.stderr.read()

@@ -51,14 +51,16 @@ def test_path_that_is_a_file_is_rejected(tmp_path: Path):
 
 
 def test_round_trip_keeps_awkward_column_names_and_dtypes(ws: Workspace):
-    frame = pd.DataFrame({
-        "deal size": [1, 2, 3],
-        'it"s': ["x", None, "z"],
-        "select": [1.5, np.nan, -2.0],
-        "When": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-        "won?": [True, False, True],
-        "größe": pd.Categorical(["s", "m", "s"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "deal size": [1, 2, 3],
+            'it"s': ["x", None, "z"],
+            "select": [1.5, np.nan, -2.0],
+            "When": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "won?": [True, False, True],
+            "größe": pd.Categorical(["s", "m", "s"]),
+        }
+    )
     assert ws.write_table("leads", frame) == 3
     back = ws.read_table("leads")
     pd.testing.assert_frame_equal(back, frame, check_categorical=False)
@@ -66,10 +68,17 @@ def test_round_trip_keeps_awkward_column_names_and_dtypes(ws: Workspace):
     assert ws.has_table("LEADS")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.text(min_size=1, max_size=12).filter(lambda n: "\x00" not in n),
-                      min_size=1, max_size=4, unique_by=str.lower))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    names=st.lists(
+        st.text(min_size=1, max_size=12).filter(lambda n: "\x00" not in n),
+        min_size=1,
+        max_size=4,
+        unique_by=str.lower,
+    )
+)
 def test_any_column_name_round_trips(ws: Workspace, names: list[str]):
     frame = pd.DataFrame({name: [i, i + 1] for i, name in enumerate(names)})
     ws.write_table("t", frame)
@@ -83,10 +92,15 @@ def test_write_does_not_mutate_input_and_stringifies_column_names(ws: Workspace)
     assert ws.read_table("nums").columns.tolist() == ["0", "1"]
 
 
-@pytest.mark.parametrize(("name", "suggestion"), [
-    ("1st leads", "table_1st_leads"), ("my-table", "my_table"), ("", "my_table"),
-    ("drop table;", "drop_table"),
-])
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("1st leads", "table_1st_leads"),
+        ("my-table", "my_table"),
+        ("", "my_table"),
+        ("drop table;", "drop_table"),
+    ],
+)
 def test_invalid_table_names_get_a_suggestion(ws: Workspace, name: str, suggestion: str):
     with pytest.raises(ParameterError, match=rf"Invalid table name .*Try '{suggestion}'"):
         ws.write_table(name, pd.DataFrame({"a": [1]}))
@@ -106,8 +120,11 @@ def test_validate_name_accepts_exactly_identifiers_and_suggests_valid_ones(name:
 
 def test_read_missing_table_lists_available(ws: Workspace):
     ws.write_table("orders", pd.DataFrame({"a": [1]}))
-    with pytest.raises(NotFoundError, match=r"'leads' not found.*Available tables: orders"
-                                            r".*revlearn load leads FILE"):
+    with pytest.raises(
+        NotFoundError,
+        match=r"'leads' not found.*Available tables: orders"
+        r".*revlearn load leads FILE",
+    ):
         ws.read_table("leads")
 
 
@@ -133,8 +150,10 @@ def test_failed_write_leaves_previous_table(ws: Workspace):
 
 def test_error_mid_import_leaves_previous_table(ws: Workspace):
     ws.import_query("t", "SELECT range AS i FROM range(3)")
-    failing = ("SELECT CASE WHEN i = 50000 THEN error('boom at 50000') ELSE i END AS i "
-               "FROM range(100000) r(i)")
+    failing = (
+        "SELECT CASE WHEN i = 50000 THEN error('boom at 50000') ELSE i END AS i "
+        "FROM range(100000) r(i)"
+    )
     with pytest.raises(SchemaError, match="boom at 50000"):
         ws.import_query("t", failing)
     assert ws.read_table("t")["i"].tolist() == [0, 1, 2]
@@ -206,23 +225,36 @@ def test_corrupt_file_gives_store_error(ws: Workspace):
     ws.path.mkdir(parents=True)
     ws.db_path.write_text("this is not a database\n" * 100)
     for call in (ws.list_tables, lambda: ws.write_table("t", pd.DataFrame({"a": [1]}))):
-        with pytest.raises(StoreError, match=r"Cannot open the workspace file.*"
-                                             r"workspace\.duckdb.*Move the file aside"):
+        with pytest.raises(
+            StoreError,
+            match=r"Cannot open the workspace file.*"
+            r"workspace\.duckdb.*Move the file aside",
+        ):
             call()
 
 
 def test_locked_file_gives_store_error_then_retry_succeeds(ws: Workspace):
     ws.write_table("t", pd.DataFrame({"a": [1]}))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('ready', flush=True); time.sleep(float(sys.argv[2]))", str(ws.db_path), "1.5"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(float(sys.argv[2]))",
+            str(ws.db_path),
+            "1.5",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         impatient = Workspace(ws.path, lock_timeout=0.2)
-        with pytest.raises(StoreError, match=r"locked by another process or connection "
-                                             r"\(PID \d+\).*workspace\.duckdb.*then retry"):
+        with pytest.raises(
+            StoreError,
+            match=r"locked by another process or connection "
+            r"\(PID \d+\).*workspace\.duckdb.*then retry",
+        ):
             impatient.write_table("t", pd.DataFrame({"a": [2]}))
         start = time.monotonic()
         assert Workspace(ws.path, lock_timeout=10).write_table("t", pd.DataFrame({"a": [3]})) == 1

@@ -19,9 +19,7 @@ def company():
 @pytest.fixture(scope="module")
 def scorer(company):
     with pytest.warns(RevlearnWarning, match="call_duration_after"):
-        return LeadScorer(candidates=["logistic", "lightgbm"], time_budget=20).fit(
-            company.leads
-        )
+        return LeadScorer(candidates=["logistic", "lightgbm"], time_budget=20).fit(company.leads)
 
 
 def _reference_pair(company, minutes=(1.0, 5.0)) -> pd.DataFrame:

@@ -41,7 +41,10 @@ _CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 _EXCEL_EXTENSIONS = (".xlsx", ".xls")
 _JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (
-    *_CSV_EXTENSIONS, ".parquet", *_EXCEL_EXTENSIONS, *_JSON_EXTENSIONS
+    *_CSV_EXTENSIONS,
+    ".parquet",
+    *_EXCEL_EXTENSIONS,
+    *_JSON_EXTENSIONS,
 )
 """File extensions :func:`read_file` understands (case-insensitive)."""
 
@@ -59,7 +62,7 @@ _CP1252_TABLE = {
 }
 _LINE_RE = re.compile(r"CSV Error on Line:\s*(\d+)")
 _QUOTING_FIX = (
-    "Check the quoting on that line (a field opened with \" must be closed) and the number "
+    'Check the quoting on that line (a field opened with " must be closed) and the number '
     "of fields, or export the file again from the spreadsheet or CRM as CSV."
 )
 
@@ -122,8 +125,7 @@ def read_file(path: str | Path) -> pd.DataFrame:
             where=str(resolved),
             fix="Export the file again with its rows, or pick the right file.",
         )
-    logger.info("Read %s rows x %s columns from %s", f"{len(frame):,}", frame.shape[1],
-                resolved)
+    logger.info("Read %s rows x %s columns from %s", f"{len(frame):,}", frame.shape[1], resolved)
     return frame
 
 
@@ -199,15 +201,21 @@ def read_sql(query: str, *, url: str) -> pd.DataFrame:
     try:
         engine = sqlalchemy.create_engine(url)
     except Exception as err:  # SQLAlchemy raises several unrelated types for bad URLs
-        raise InputError(f"Database URL {url!r} is not usable: {err}", where="read_sql",
-                         fix="Use a SQLAlchemy URL such as postgresql://user@host/db.") from err
+        raise InputError(
+            f"Database URL {url!r} is not usable: {err}",
+            where="read_sql",
+            fix="Use a SQLAlchemy URL such as postgresql://user@host/db.",
+        ) from err
     try:
         with engine.connect() as connection:
             frame = pd.read_sql_query(sqlalchemy.text(query), connection)
     except sqlalchemy.exc.SQLAlchemyError as err:
         first = str(err).splitlines()[0]
-        raise InputError(f"SQL query failed: {first}", where=_redact(url),
-                         fix="Check the query, table names and credentials.") from err
+        raise InputError(
+            f"SQL query failed: {first}",
+            where=_redact(url),
+            fix="Check the query, table names and credentials.",
+        ) from err
     finally:
         engine.dispose()
     logger.info("Read %s rows from %s", f"{len(frame):,}", _redact(url))
@@ -245,7 +253,7 @@ def as_pandas(data: object, *, where: str) -> pd.DataFrame:
         f"Expected a table, got {type(data).__module__}.{type(data).__qualname__}.",
         where=where,
         fix="Pass a pandas DataFrame, a Polars DataFrame or a pyarrow Table "
-            "(read files with revlearn.data.read_file).",
+        "(read files with revlearn.data.read_file).",
     )
 
 
@@ -256,11 +264,13 @@ def _check_path(path: str | Path) -> Path:
         names = [p.name for p in parent.iterdir()] if parent.is_dir() else []
         close = difflib.get_close_matches(resolved.name, names, n=3)
         hint = f"Did you mean {short_list(close)}?" if close else "Check the path and name."
-        raise NotFoundError(f"File {str(path)!r} does not exist.", where=str(resolved),
-                            fix=hint)
+        raise NotFoundError(f"File {str(path)!r} does not exist.", where=str(resolved), fix=hint)
     if resolved.is_dir():
-        raise InputError(f"{str(path)!r} is a directory, not a file.", where=str(resolved),
-                         fix="Pass one file inside it.")
+        raise InputError(
+            f"{str(path)!r} is a directory, not a file.",
+            where=str(resolved),
+            fix="Pass one file inside it.",
+        )
     if resolved.suffix.lower() not in SUPPORTED_EXTENSIONS:
         raise InputError(
             f"File type {resolved.suffix or '(no extension)'!r} is not supported.",
@@ -268,8 +278,11 @@ def _check_path(path: str | Path) -> Path:
             fix=f"Use one of: {short_list(SUPPORTED_EXTENSIONS)}.",
         )
     if resolved.stat().st_size == 0:
-        raise InputError("File is empty (0 bytes).", where=str(resolved),
-                         fix="Export the data again; the file was saved without content.")
+        raise InputError(
+            "File is empty (0 bytes).",
+            where=str(resolved),
+            fix="Export the data again; the file was saved without content.",
+        )
     return resolved
 
 
@@ -374,8 +387,11 @@ def _parse_error(path: Path, dialect: _Dialect, err: duckdb.Error) -> InputError
     line = int(found.group(1)) if found else _first_bad_line(path, dialect)
     first = next((s.strip() for s in message.splitlines() if s.strip()), "unknown error")
     at = f" near line {line}" if line else ""
-    return InputError(f"Could not parse the file as delimited text{at}: {first}",
-                      where=str(path), fix=_QUOTING_FIX)
+    return InputError(
+        f"Could not parse the file as delimited text{at}: {first}",
+        where=str(path),
+        fix=_QUOTING_FIX,
+    )
 
 
 def _first_bad_line(path: Path, dialect: _Dialect) -> int | None:
@@ -405,9 +421,11 @@ def _duckdb_frame(expr: str, path: Path, kind: str) -> pd.DataFrame:
             return con.sql(f"SELECT * FROM {expr}").df()
     except duckdb.Error as err:
         first = next((s.strip() for s in str(err).splitlines() if s.strip()), "unknown error")
-        raise InputError(f"Could not read the file as {kind}: {first}", where=str(path),
-                         fix=f"Check that it is a valid {kind} file (open it in a viewer, or "
-                             "export it again).") from err
+        raise InputError(
+            f"Could not read the file as {kind}: {first}",
+            where=str(path),
+            fix=f"Check that it is a valid {kind} file (open it in a viewer, or export it again).",
+        ) from err
 
 
 def _read_excel(path: Path) -> pd.DataFrame:
@@ -415,8 +433,12 @@ def _read_excel(path: Path) -> pd.DataFrame:
         frame: Any = pd.read_excel(path, sheet_name=0, engine="openpyxl")
     except Exception as err:  # openpyxl/zipfile raise many types for a damaged workbook
         old = path.suffix.lower() == ".xls"
-        fix = ("Open it in Excel and save it as .xlsx or CSV (the old .xls format is not "
-               "supported)." if old else "Open it in Excel and save it again as .xlsx.")
-        raise InputError(f"Could not read the file as an Excel workbook: {err}",
-                         where=str(path), fix=fix) from err
+        fix = (
+            "Open it in Excel and save it as .xlsx or CSV (the old .xls format is not supported)."
+            if old
+            else "Open it in Excel and save it again as .xlsx."
+        )
+        raise InputError(
+            f"Could not read the file as an Excel workbook: {err}", where=str(path), fix=fix
+        ) from err
     return pd.DataFrame(frame)

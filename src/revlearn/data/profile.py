@@ -44,17 +44,55 @@ _MAX_CLASSES = 20
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Frequent country names and aliases → ISO 3166-1 alpha-2 code (lower case).
 _COUNTRIES = {
-    "argentina": "ar", "australia": "au", "austria": "at", "belgium": "be", "brazil": "br",
-    "canada": "ca", "chile": "cl", "china": "cn", "colombia": "co", "czechia": "cz",
-    "czech republic": "cz", "denmark": "dk", "deutschland": "de", "finland": "fi",
-    "france": "fr", "germany": "de", "greece": "gr", "hungary": "hu", "india": "in",
-    "indonesia": "id", "ireland": "ie", "israel": "il", "italy": "it", "japan": "jp",
-    "mexico": "mx", "netherlands": "nl", "the netherlands": "nl", "holland": "nl",
-    "new zealand": "nz", "norway": "no", "poland": "pl", "portugal": "pt", "romania": "ro",
-    "singapore": "sg", "south africa": "za", "south korea": "kr", "spain": "es",
-    "sweden": "se", "switzerland": "ch", "turkey": "tr", "united kingdom": "gb", "uk": "gb",
-    "great britain": "gb", "england": "gb", "united states": "us", "usa": "us",
-    "united states of america": "us", "u.s.": "us", "u.s.a.": "us",
+    "argentina": "ar",
+    "australia": "au",
+    "austria": "at",
+    "belgium": "be",
+    "brazil": "br",
+    "canada": "ca",
+    "chile": "cl",
+    "china": "cn",
+    "colombia": "co",
+    "czechia": "cz",
+    "czech republic": "cz",
+    "denmark": "dk",
+    "deutschland": "de",
+    "finland": "fi",
+    "france": "fr",
+    "germany": "de",
+    "greece": "gr",
+    "hungary": "hu",
+    "india": "in",
+    "indonesia": "id",
+    "ireland": "ie",
+    "israel": "il",
+    "italy": "it",
+    "japan": "jp",
+    "mexico": "mx",
+    "netherlands": "nl",
+    "the netherlands": "nl",
+    "holland": "nl",
+    "new zealand": "nz",
+    "norway": "no",
+    "poland": "pl",
+    "portugal": "pt",
+    "romania": "ro",
+    "singapore": "sg",
+    "south africa": "za",
+    "south korea": "kr",
+    "spain": "es",
+    "sweden": "se",
+    "switzerland": "ch",
+    "turkey": "tr",
+    "united kingdom": "gb",
+    "uk": "gb",
+    "great britain": "gb",
+    "england": "gb",
+    "united states": "us",
+    "usa": "us",
+    "united states of america": "us",
+    "u.s.": "us",
+    "u.s.a.": "us",
 }
 
 
@@ -135,14 +173,26 @@ class Profile:
         dict
             Keys ``n_rows``, ``n_columns``, ``columns`` (a list of records) and ``findings``.
         """
-        records = [{str(k): _jsonable(v) for k, v in row.items()}
-                   for row in self.columns.to_dict(orient="records")]
-        return {"n_rows": int(self.n_rows), "n_columns": int(self.n_columns),
-                "columns": records, "findings": [f.to_dict() for f in self.findings]}
+        records = [
+            {str(k): _jsonable(v) for k, v in row.items()}
+            for row in self.columns.to_dict(orient="records")
+        ]
+        return {
+            "n_rows": int(self.n_rows),
+            "n_columns": int(self.n_columns),
+            "columns": records,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
-def profile(frame: object, *, target: str | None = None, id_col: str | None = None,
-            max_rows: int = 200_000, random_state: int = 0) -> Profile:
+def profile(
+    frame: object,
+    *,
+    target: str | None = None,
+    id_col: str | None = None,
+    max_rows: int = 200_000,
+    random_state: int = 0,
+) -> Profile:
     """Summarise each column and list what is wrong with a table.
 
     Counts, missing values, distinct values, statistics and duplicate ids use every row;
@@ -196,8 +246,12 @@ def profile(frame: object, *, target: str | None = None, id_col: str | None = No
         If ``target`` or ``id_col`` is not a column.
     """
     data = as_pandas(frame, where="profile")
-    check_columns(data, [c for c in (target, id_col) if c is not None], where="profile",
-                  hint="Pass --target/--id with a column name exactly as it appears.")
+    check_columns(
+        data,
+        [c for c in (target, id_col) if c is not None],
+        where="profile",
+        hint="Pass --target/--id with a column name exactly as it appears.",
+    )
     schema = infer_schema(data, target=target, id_col=id_col)
     with warnings.catch_warnings():  # unconvertible values are already in the schema notes
         warnings.simplefilter("ignore", RevlearnWarning)
@@ -207,19 +261,35 @@ def profile(frame: object, *, target: str | None = None, id_col: str | None = No
     findings: list[Finding] = []
     if len(typed) > max_rows:
         sample = typed.sample(n=max_rows, random_state=random_state)
-        findings.append(Finding("sampled", None, "info", (
-            f"Checked duplicates, outliers, spelling and leakage on a random sample of "
-            f"{max_rows:,} of {len(typed):,} rows; counts and missing values use all rows.")))
+        findings.append(
+            Finding(
+                "sampled",
+                None,
+                "info",
+                (
+                    f"Checked duplicates, outliers, spelling and leakage on a random sample of "
+                    f"{max_rows:,} of {len(typed):,} rows; counts and missing values use all rows."
+                ),
+            )
+        )
     table = _column_table(typed, schema)
     ids = _id_columns(typed, schema, id_col)
-    findings += [*_column_findings(table, schema, target), *_outliers(sample, schema),
-                 *_duplicates(sample, ids), *_duplicate_ids(typed, ids),
-                 *_spelling(sample, schema)]
+    findings += [
+        *_column_findings(table, schema, target),
+        *_outliers(sample, schema),
+        *_duplicates(sample, ids),
+        *_duplicate_ids(typed, ids),
+        *_spelling(sample, schema),
+    ]
     if target is not None:
         findings += [*_imbalance(typed[target], target), *_leakage(sample, schema, target)]
     findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
-    logger.info("Profiled %s rows x %s columns: %s findings", f"{len(typed):,}",
-                typed.shape[1], len(findings))
+    logger.info(
+        "Profiled %s rows x %s columns: %s findings",
+        f"{len(typed):,}",
+        typed.shape[1],
+        len(findings),
+    )
     return Profile(len(typed), typed.shape[1], table, tuple(findings))
 
 
@@ -236,28 +306,58 @@ def _jsonable(value: object) -> object:
 
 
 def _column_table(typed: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    rows = [_column_summary(typed[c], schema.roles.get(c, Role.CATEGORICAL.value))
-            for c in typed.columns]
-    return pd.DataFrame(rows, columns=["column", "role", "count", "missing", "missing_pct",
-                                       "mean", "median", "mode", "std", "min", "max",
-                                       "distinct", "top_values"])
+    rows = [
+        _column_summary(typed[c], schema.roles.get(c, Role.CATEGORICAL.value))
+        for c in typed.columns
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "column",
+            "role",
+            "count",
+            "missing",
+            "missing_pct",
+            "mean",
+            "median",
+            "mode",
+            "std",
+            "min",
+            "max",
+            "distinct",
+            "top_values",
+        ],
+    )
 
 
 def _column_summary(series: pd.Series, role: str) -> dict[str, Any]:
     count = int(series.notna().sum())
     row: dict[str, Any] = {
-        "column": str(series.name), "role": role, "count": count,
+        "column": str(series.name),
+        "role": role,
+        "count": count,
         "missing": len(series) - count,
         "missing_pct": round(100.0 * (len(series) - count) / max(len(series), 1), 2),
-        "mean": np.nan, "median": np.nan, "mode": None, "std": np.nan, "min": None,
-        "max": None, "distinct": int(series.nunique(dropna=True)), "top_values": "",
+        "mean": np.nan,
+        "median": np.nan,
+        "mode": None,
+        "std": np.nan,
+        "min": None,
+        "max": None,
+        "distinct": int(series.nunique(dropna=True)),
+        "top_values": "",
     }
     if count == 0:
         return row
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.astype(float)
-        row.update(mean=float(values.mean()), median=float(values.median()),
-                   std=float(values.std()), min=float(values.min()), max=float(values.max()))
+        row.update(
+            mean=float(values.mean()),
+            median=float(values.median()),
+            std=float(values.std()),
+            min=float(values.min()),
+            max=float(values.max()),
+        )
     elif pd.api.types.is_datetime64_any_dtype(series):
         row.update(min=series.min().isoformat(), max=series.max().isoformat())
     if role == Role.ID.value:
@@ -267,8 +367,9 @@ def _column_summary(series: pd.Series, role: str) -> dict[str, Any]:
     except TypeError:  # unhashable values (nested JSON)
         counts = series.astype(str).value_counts(dropna=True).head(3)
     row["mode"] = _short(counts.index[0])
-    row["top_values"] = ", ".join(f"{_short(v)} ({100.0 * n / count:.1f}%)"
-                                  for v, n in counts.items())
+    row["top_values"] = ", ".join(
+        f"{_short(v)} ({100.0 * n / count:.1f}%)" for v, n in counts.items()
+    )
     return row
 
 
@@ -282,34 +383,55 @@ def _short(value: object, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _column_findings(table: pd.DataFrame, schema: Schema, target: str | None
-                     ) -> Iterator[Finding]:
+def _column_findings(table: pd.DataFrame, schema: Schema, target: str | None) -> Iterator[Finding]:
     n_rows = int(table["count"].iloc[0] + table["missing"].iloc[0]) if len(table) else 0
     for row in table.itertuples(index=False):
         name, missing, pct = str(row.column), int(row.missing), float(row.missing_pct)
         if n_rows and missing == n_rows:
             severity: Severity = "error" if name == target else "warning"
-            yield Finding("all_missing", name, severity,
-                          f"Column {name!r} is missing in every row; it carries no information.")
+            yield Finding(
+                "all_missing",
+                name,
+                severity,
+                f"Column {name!r} is missing in every row; it carries no information.",
+            )
         elif missing:
-            yield Finding("missing_values", name,
-                          "warning" if pct >= _MISSING_WARN_PCT else "info",
-                          f"Column {name!r} is missing in {missing:,} of {n_rows:,} rows "
-                          f"({pct:.1f}%).")
+            yield Finding(
+                "missing_values",
+                name,
+                "warning" if pct >= _MISSING_WARN_PCT else "info",
+                f"Column {name!r} is missing in {missing:,} of {n_rows:,} rows ({pct:.1f}%).",
+            )
         if row.role == Role.CONSTANT.value:
-            yield Finding("constant", name, "info",
-                          f"Column {name!r} has the same value ({row.mode}) in every row; "
-                          "it carries no information.")
+            yield Finding(
+                "constant",
+                name,
+                "info",
+                f"Column {name!r} has the same value ({row.mode}) in every row; "
+                "it carries no information.",
+            )
         levels, count = int(row.distinct), int(row.count)
-        if (row.role == Role.CATEGORICAL.value and levels >= _HIGH_CARDINALITY_LEVELS
-                and levels > _HIGH_CARDINALITY_SHARE * count):
-            yield Finding("high_cardinality", name, "info",
-                          f"Column {name!r} has {levels:,} different values in {count:,} rows; "
-                          "group rare values or treat it as text or an id.")
+        if (
+            row.role == Role.CATEGORICAL.value
+            and levels >= _HIGH_CARDINALITY_LEVELS
+            and levels > _HIGH_CARDINALITY_SHARE * count
+        ):
+            yield Finding(
+                "high_cardinality",
+                name,
+                "info",
+                f"Column {name!r} has {levels:,} different values in {count:,} rows; "
+                "group rare values or treat it as text or an id.",
+            )
     for note in schema.notes:
-        column = next((c for c, conv in schema.conversions.items()
-                       if conv.get("kind") == "numeric_text" and note.startswith(
-                           f"Column {c!r}:")), None)
+        column = next(
+            (
+                c
+                for c, conv in schema.conversions.items()
+                if conv.get("kind") == "numeric_text" and note.startswith(f"Column {c!r}:")
+            ),
+            None,
+        )
         if column is not None:
             yield Finding("numbers_as_text", column, "info", note)
 
@@ -330,10 +452,14 @@ def _outliers(sample: pd.DataFrame, schema: Schema) -> Iterator[Finding]:
         n_out = int(((values < low) | (values > high)).sum())
         if n_out:
             share = 100 * n_out / len(values)
-            yield Finding("outliers", column, "info",
-                          f"Column {column!r} has {n_out:,} values ({share:.1f}%)"
-                          f" far outside the usual range (below {low:,.4g} or above "
-                          f"{high:,.4g}; 3×IQR rule). Check for typos or unit mix-ups.")
+            yield Finding(
+                "outliers",
+                column,
+                "info",
+                f"Column {column!r} has {n_out:,} values ({share:.1f}%)"
+                f" far outside the usual range (below {low:,.4g} or above "
+                f"{high:,.4g}; 3×IQR rule). Check for typos or unit mix-ups.",
+            )
 
 
 def _duplicated(frame: pd.DataFrame) -> pd.Series:
@@ -347,7 +473,8 @@ def _normalise_text(series: pd.Series) -> pd.Series:
     """Case-fold, trim and collapse spaces in a text column (each distinct value once)."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     keys = pd.Series(np.asarray(uniques, dtype=object)).map(
-        lambda v: " ".join(str(v).casefold().split()))
+        lambda v: " ".join(str(v).casefold().split())
+    )
     # code -1 (missing) indexes the None appended last
     values = np.concatenate([keys.to_numpy(dtype=object), np.array([None], dtype=object)])
     return pd.Series(values[codes], index=series.index)
@@ -358,8 +485,12 @@ def _id_columns(typed: pd.DataFrame, schema: Schema, id_col: str | None) -> list
     ids = [id_col] if id_col else schema.columns(Role.ID)
     for column in typed.columns:
         values = typed[column].dropna()
-        if (column not in ids and looks_like_id(column) and not values.empty
-                and values.nunique() >= _ID_DISTINCT_SHARE * len(values)):
+        if (
+            column not in ids
+            and looks_like_id(column)
+            and not values.empty
+            and values.nunique() >= _ID_DISTINCT_SHARE * len(values)
+        ):
             ids.append(column)  # a foreign key such as customer_id in orders repeats by design
     return ids
 
@@ -370,20 +501,30 @@ def _duplicates(sample: pd.DataFrame, ids: list[str]) -> Iterator[Finding]:
     exact = _duplicated(sample)
     n_exact = int(exact.sum())
     if n_exact:
-        yield Finding("duplicate_rows", None, "warning",
-                      f"{n_exact:,} of {len(sample):,} rows are exact copies of an earlier row; "
-                      "remove them before training (they inflate evaluation scores).")
+        yield Finding(
+            "duplicate_rows",
+            None,
+            "warning",
+            f"{n_exact:,} of {len(sample):,} rows are exact copies of an earlier row; "
+            "remove them before training (they inflate evaluation scores).",
+        )
     kept = [c for c in sample.columns if c not in ids]
     if not kept:
         return
-    normal = pd.DataFrame({c: _normalise_text(sample[c]) if sample[c].dtype == object
-                           else sample[c] for c in kept}, index=sample.index)
+    normal = pd.DataFrame(
+        {c: _normalise_text(sample[c]) if sample[c].dtype == object else sample[c] for c in kept},
+        index=sample.index,
+    )
     n_near = int((_duplicated(normal) & ~exact).sum())
     if n_near:
-        yield Finding("near_duplicate_rows", None, "warning",
-                      f"{n_near:,} rows repeat an earlier row once ids are ignored and text is "
-                      "compared without case or extra spaces; they are likely the same record "
-                      "entered twice.")
+        yield Finding(
+            "near_duplicate_rows",
+            None,
+            "warning",
+            f"{n_near:,} rows repeat an earlier row once ids are ignored and text is "
+            "compared without case or extra spaces; they are likely the same record "
+            "entered twice.",
+        )
 
 
 def _duplicate_ids(typed: pd.DataFrame, ids: list[str]) -> Iterator[Finding]:
@@ -392,10 +533,14 @@ def _duplicate_ids(typed: pd.DataFrame, ids: list[str]) -> Iterator[Finding]:
         repeated = values[values.duplicated(keep=False)]
         if not repeated.empty:
             n_ids = int(repeated.nunique())
-            yield Finding("duplicate_ids", column, "error",
-                          f"Column {column!r} repeats {n_ids:,} ids over {len(repeated):,} rows "
-                          f"(e.g. {repeated.iloc[0]!r}); each row needs its own id. Remove "
-                          "duplicate records or pick another id column.")
+            yield Finding(
+                "duplicate_ids",
+                column,
+                "error",
+                f"Column {column!r} repeats {n_ids:,} ids over {len(repeated):,} rows "
+                f"(e.g. {repeated.iloc[0]!r}); each row needs its own id. Remove "
+                "duplicate records or pick another id column.",
+            )
 
 
 def _spelling_groups(series: pd.Series) -> list[list[str]]:
@@ -416,9 +561,13 @@ def _spelling(sample: pd.DataFrame, schema: Schema) -> Iterator[Finding]:
         if groups:
             shown = "; ".join(" / ".join(repr(v) for v in g) for g in groups[:3])
             more = f" and {len(groups) - 3} more" if len(groups) > 3 else ""
-            yield Finding("inconsistent_spelling", column, "warning",
-                          f"Column {column!r} writes the same value in different ways: "
-                          f"{shown}{more}. Standardise them so they count as one category.")
+            yield Finding(
+                "inconsistent_spelling",
+                column,
+                "warning",
+                f"Column {column!r} writes the same value in different ways: "
+                f"{shown}{more}. Standardise them so they count as one category.",
+            )
 
 
 def _imbalance(target: pd.Series, name: str) -> Iterator[Finding]:
@@ -427,18 +576,26 @@ def _imbalance(target: pd.Series, name: str) -> Iterator[Finding]:
     if counts.empty or (numeric and len(counts) > _MAX_CLASSES):
         return
     if len(counts) == 1:
-        yield Finding("class_imbalance", name, "error",
-                      f"Target {name!r} has a single class ({_short(counts.index[0])}); a model "
-                      "needs examples of every outcome.")
+        yield Finding(
+            "class_imbalance",
+            name,
+            "error",
+            f"Target {name!r} has a single class ({_short(counts.index[0])}); a model "
+            "needs examples of every outcome.",
+        )
         return
     share = counts.iloc[-1] / counts.sum()
     if share < _IMBALANCE_INFO:
         severity: Severity = "warning" if share < _IMBALANCE_WARN else "info"
-        yield Finding("class_imbalance", name, severity,
-                      f"Target {name!r} is imbalanced: its smallest class "
-                      f"{_short(counts.index[-1])!r} is {100 * share:.1f}% of rows "
-                      f"({int(counts.iloc[-1]):,} of {int(counts.sum()):,}). Judge models by "
-                      "PR AUC or lift rather than accuracy.")
+        yield Finding(
+            "class_imbalance",
+            name,
+            severity,
+            f"Target {name!r} is imbalanced: its smallest class "
+            f"{_short(counts.index[-1])!r} is {100 * share:.1f}% of rows "
+            f"({int(counts.iloc[-1]):,} of {int(counts.sum()):,}). Judge models by "
+            "PR AUC or lift rather than accuracy.",
+        )
 
 
 def _rank_auc(score: np.ndarray, positive: np.ndarray) -> float:
@@ -488,7 +645,11 @@ def _leakage(sample: pd.DataFrame, schema: Schema, target: str) -> Iterator[Find
 
 
 def _leak_finding(column: str, strength: str) -> Finding:
-    return Finding("leakage_suspect", column, "warning",
-                   f"Column {column!r} alone predicts the target almost perfectly ({strength}). "
-                   "It may be recorded only after the outcome (leakage); check when it is "
-                   "filled in and drop it if it is not known at prediction time.")
+    return Finding(
+        "leakage_suspect",
+        column,
+        "warning",
+        f"Column {column!r} alone predicts the target almost perfectly ({strength}). "
+        "It may be recorded only after the outcome (leakage); check when it is "
+        "filled in and drop it if it is not known at prediction time.",
+    )

@@ -17,6 +17,8 @@ import pandas as pd
 
 __all__ = ["display_values", "phrase_reasons"]
 
+#: Factors from here up read "100+": beyond it the exact figure is extrapolation, not news.
+MAX_SHOWN = 100.0
 #: Contributions smaller than this (odds ×1.05) are not worth a reason.
 MIN_EFFECT = float(np.log(1.05))
 
@@ -91,7 +93,8 @@ def phrase_reasons(
     for i in range(n):
         out[i] = "; ".join(
             f"{labels[i][j]} {shown[i][j]}: "
-            f"{'raises odds ×' if raises[i][j] else 'lowers odds ÷'}{factors[i][j]:.1f}"
+            f"{'raises odds ×' if raises[i][j] else 'lowers odds ÷'}"
+            f"{f'{factors[i][j]:.1f}' if factors[i][j] < MAX_SHOWN else '100+'}"
             for j in range(k)
             if keep[i][j]
         )

@@ -70,7 +70,12 @@ class CandidateResult:
     valid_std: float
     train_mean: float
     seconds: float
-    tuned: bool = False
+    variant: str = "defaults"
+
+    @property
+    def tuned(self) -> bool:
+        """Whether this configuration came from the tuning pass."""
+        return self.variant != "defaults"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping.
@@ -80,7 +85,7 @@ class CandidateResult:
         dict
             Field name → value.
         """
-        return asdict(self)
+        return {**asdict(self), "tuned": self.tuned}
 
 
 @dataclass
@@ -205,24 +210,22 @@ def select_binary(
     results: list[CandidateResult] = []
     oofs: dict[tuple[str, str], np.ndarray] = {}
     skipped: list[str] = []
-    plan = [(c, dict(c.defaults), False) for c in candidates]
+    plan: list[tuple[Candidate, Mapping[str, Any]]] = [(c, {}) for c in candidates]
     total = len(plan) + max(len(c.grid) for c in candidates)
-    for i, (cand, params, tuned) in enumerate(plan):
+    for i, (cand, variant) in enumerate(plan):
         if results and time.perf_counter() - start > time_budget:
             skipped.append(cand.name)
             continue
         if progress:
             progress(f"cross-validating {cand.label}", i / total)
-        results.append(_run(cand, params, tuned, cache, y, scorer, oofs))
+        results.append(_run(cand, variant, cache, y, scorer, oofs))
     best_cand = _preferred(results, candidates, n_folds)
     for j, variant in enumerate(best_cand.grid):
         if time.perf_counter() - start > time_budget:
             break
         if progress:
             progress(f"tuning {best_cand.label}", (len(plan) + j) / total)
-        results.append(
-            _run(best_cand, {**best_cand.defaults, **variant}, True, cache, y, scorer, oofs)
-        )
+        results.append(_run(best_cand, variant, cache, y, scorer, oofs))
     best = max((r for r in results if r.name == best_cand.name), key=lambda r: r.valid_mean)
     if skipped:
         logger.info("Time budget reached; skipped %s", ", ".join(skipped))
@@ -249,14 +252,14 @@ def _preferred(
 
 def _run(
     cand: Candidate,
-    params: dict[str, Any],
-    tuned: bool,
+    variant: Mapping[str, Any],
     cache: _FoldCache,
     y: np.ndarray,
     scorer: Callable[[np.ndarray, np.ndarray], float],
     oofs: dict[tuple[str, str], np.ndarray],
 ) -> CandidateResult:
     t0 = time.perf_counter()
+    params = {**cand.defaults, **variant}
     oof, valid, train = _cross_validate(cand, params, cache, y, scorer)
     oofs[(cand.name, repr(sorted(params.items())))] = oof
     result = CandidateResult(
@@ -267,12 +270,12 @@ def _run(
         valid_std=float(np.std(valid)),
         train_mean=float(np.mean(train)),
         seconds=time.perf_counter() - t0,
-        tuned=tuned,
+        variant=", ".join(f"{k}={v}" for k, v in variant.items()) or "defaults",
     )
     logger.info(
         "%s %s: %.4f ± %.4f (%.1fs)",
         cand.name,
-        "tuned" if tuned else "default",
+        result.variant,
         result.valid_mean,
         result.valid_std,
         result.seconds,

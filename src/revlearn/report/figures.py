@@ -64,7 +64,7 @@ def candidates_figure(candidates: list[dict[str, Any]], metric: str = "ROC AUC")
     Parameters
     ----------
     candidates : list of dict
-        ``label``, ``tuned``, ``valid_mean``, ``valid_std`` per configuration.
+        ``label``, ``variant``, ``valid_mean``, ``valid_std`` per configuration.
     metric : str, default="ROC AUC"
         Axis label.
 
@@ -73,7 +73,10 @@ def candidates_figure(candidates: list[dict[str, Any]], metric: str = "ROC AUC")
     plotly.graph_objects.Figure
         Bars with error bars.
     """
-    labels = [c["label"] + (" (tuned)" if c["tuned"] else "") for c in candidates]
+    labels = [
+        c["label"] + ("" if c["variant"] == "defaults" else f"<br>{c['variant']}")
+        for c in candidates
+    ]
     fig = go.Figure(
         go.Bar(
             x=labels,

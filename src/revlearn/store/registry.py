@@ -49,12 +49,41 @@ _TRUSTED_PREFIXES = ("revlearn.", "sklearn.", "lightgbm.", "numpy.", "scipy.")
 # Builtins are allowed by exact type name only: a prefix would admit eval, exec or open.
 _TRUSTED_NAMES = frozenset(
     ["collections.OrderedDict"]
-    + [f"builtins.{t}" for t in ("bool", "bytearray", "bytes", "dict", "float", "frozenset",
-                                  "int", "list", "set", "slice", "str", "tuple", "type")]
+    + [
+        f"builtins.{t}"
+        for t in (
+            "bool",
+            "bytearray",
+            "bytes",
+            "dict",
+            "float",
+            "frozenset",
+            "int",
+            "list",
+            "set",
+            "slice",
+            "str",
+            "tuple",
+            "type",
+        )
+    ]
 )
 # Callables inside trusted packages that read files or run code when a loader calls them.
-_REFUSED_LEAVES = frozenset(["load", "loads", "loadtxt", "genfromtxt", "fromfile", "memmap",
-                             "open", "eval", "exec", "system", "popen"])
+_REFUSED_LEAVES = frozenset(
+    [
+        "load",
+        "loads",
+        "loadtxt",
+        "genfromtxt",
+        "fromfile",
+        "memmap",
+        "open",
+        "eval",
+        "exec",
+        "system",
+        "popen",
+    ]
+)
 _DISTRIBUTIONS = ("numpy", "pandas", "scikit-learn", "lightgbm", "duckdb", "skops")
 _CHECKED_LIBRARIES = ("scikit-learn", "lightgbm", "skops")
 
@@ -70,8 +99,9 @@ CREATE TABLE IF NOT EXISTS revlearn.predictions (
     created TIMESTAMP NOT NULL, name VARCHAR NOT NULL, version INTEGER NOT NULL,
     source VARCHAR NOT NULL, n_rows BIGINT NOT NULL, output VARCHAR, seconds DOUBLE NOT NULL)
 """
-_RECORD_COLUMNS = ("name, version, usecase, created, params, metrics, fingerprint, versions, "
-                   "size_bytes")
+_RECORD_COLUMNS = (
+    "name, version, usecase, created, params, metrics, fingerprint, versions, size_bytes"
+)
 _PREDICTION_COLUMNS = ["created", "name", "version", "source", "n_rows", "output", "seconds"]
 
 
@@ -150,8 +180,11 @@ def fingerprint(frame: pd.DataFrame) -> str:
         If a column holds values that cannot be hashed (lists, dicts).
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"Expected a pandas DataFrame, got {type(frame).__name__}.",
-                             where="fingerprint", fix="Pass the training DataFrame.")
+        raise ParameterError(
+            f"Expected a pandas DataFrame, got {type(frame).__name__}.",
+            where="fingerprint",
+            fix="Pass the training DataFrame.",
+        )
     digest = hashlib.sha256()
     digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
     try:
@@ -202,13 +235,19 @@ def _json_default(value: object) -> object:
 def _to_json(value: dict[str, Any], what: str) -> str:
     """Serialise params or metrics, with a clear error when impossible."""
     if not isinstance(value, dict):
-        raise ParameterError(f"{what} must be a dict, got {type(value).__name__}.",
-                             where=what, fix=f"Pass {what} as a dict of name to value.")
+        raise ParameterError(
+            f"{what} must be a dict, got {type(value).__name__}.",
+            where=what,
+            fix=f"Pass {what} as a dict of name to value.",
+        )
     try:
         return json.dumps(value, default=_json_default, sort_keys=True)
     except (TypeError, ValueError) as err:
-        raise ParameterError(f"Cannot store {what} as JSON: {err}.", where=what,
-                             fix="Use numbers, strings, booleans, lists and dicts.") from err
+        raise ParameterError(
+            f"Cannot store {what} as JSON: {err}.",
+            where=what,
+            fix="Use numbers, strings, booleans, lists and dicts.",
+        ) from err
 
 
 def _untrusted(type_names: list[str]) -> list[str]:
@@ -224,10 +263,17 @@ def _untrusted(type_names: list[str]) -> list[str]:
 def _record(row: tuple[Any, ...]) -> ModelRecord:
     """Build a record from a row of ``revlearn.models`` (without the payload)."""
     name, version, usecase, created, params, metrics, fp, versions, size = row
-    return ModelRecord(name=name, version=int(version), usecase=usecase,
-                       created=created.replace(tzinfo=UTC), params=json.loads(params),
-                       metrics=json.loads(metrics), fingerprint=fp,
-                       versions=json.loads(versions), size_bytes=int(size))
+    return ModelRecord(
+        name=name,
+        version=int(version),
+        usecase=usecase,
+        created=created.replace(tzinfo=UTC),
+        params=json.loads(params),
+        metrics=json.loads(metrics),
+        fingerprint=fp,
+        versions=json.loads(versions),
+        size_bytes=int(size),
+    )
 
 
 class Registry:
@@ -262,12 +308,21 @@ class Registry:
         with self.workspace.connect(read_only=True) as con:
             row = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'revlearn' "
-                "AND table_name = ? AND database_name = current_database()", [table]
+                "AND table_name = ? AND database_name = current_database()",
+                [table],
             ).fetchone()
         return bool(row and row[0])
 
-    def save(self, model: object, *, name: str, usecase: str, params: dict[str, Any],
-             metrics: dict[str, Any], fingerprint: str) -> ModelRecord:
+    def save(
+        self,
+        model: object,
+        *,
+        name: str,
+        usecase: str,
+        params: dict[str, Any],
+        metrics: dict[str, Any],
+        fingerprint: str,
+    ) -> ModelRecord:
         """Save a fitted model as the next version under ``name``.
 
         The model is serialised with ``skops.io.dumps`` and written with its metadata in
@@ -316,36 +371,73 @@ class Registry:
         created = datetime.now(UTC).replace(tzinfo=None)
         with self.workspace.connect() as con:
             try:
-                version = self._insert(con, name, usecase, created, params_json,
-                                       metrics_json, fingerprint, versions, payload)
+                version = self._insert(
+                    con,
+                    name,
+                    usecase,
+                    created,
+                    params_json,
+                    metrics_json,
+                    fingerprint,
+                    versions,
+                    payload,
+                )
             except duckdb.Error as err:
-                raise StoreError(f"Saving model {name!r} failed: {str(err).splitlines()[0]}",
-                                 where=str(self.workspace.db_path),
-                                 fix="Earlier versions are intact; retry the save.") from err
-        record = ModelRecord(name=name, version=version, usecase=usecase,
-                             created=created.replace(tzinfo=UTC), params=json.loads(params_json),
-                             metrics=json.loads(metrics_json), fingerprint=fingerprint,
-                             versions=versions, size_bytes=len(payload))
+                raise StoreError(
+                    f"Saving model {name!r} failed: {str(err).splitlines()[0]}",
+                    where=str(self.workspace.db_path),
+                    fix="Earlier versions are intact; retry the save.",
+                ) from err
+        record = ModelRecord(
+            name=name,
+            version=version,
+            usecase=usecase,
+            created=created.replace(tzinfo=UTC),
+            params=json.loads(params_json),
+            metrics=json.loads(metrics_json),
+            fingerprint=fingerprint,
+            versions=versions,
+            size_bytes=len(payload),
+        )
         logger.info("Saved model %s version %d (%d bytes)", name, version, len(payload))
         return record
 
     @staticmethod
-    def _insert(con: duckdb.DuckDBPyConnection, name: str, usecase: str, created: datetime,
-                params_json: str, metrics_json: str, fp: str, versions: dict[str, str],
-                payload: bytes) -> int:
+    def _insert(
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        usecase: str,
+        created: datetime,
+        params_json: str,
+        metrics_json: str,
+        fp: str,
+        versions: dict[str, str],
+        payload: bytes,
+    ) -> int:
         """Insert one model row as max(version)+1 inside a transaction; return the version."""
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("CREATE SCHEMA IF NOT EXISTS revlearn")
             con.execute(_MODELS_DDL)
-            row = con.execute("SELECT coalesce(max(version), 0) + 1 FROM revlearn.models "
-                              "WHERE name = ?", [name]).fetchone()
+            row = con.execute(
+                "SELECT coalesce(max(version), 0) + 1 FROM revlearn.models WHERE name = ?", [name]
+            ).fetchone()
             version = int(row[0]) if row else 1
             con.execute(
                 f"INSERT INTO revlearn.models ({_RECORD_COLUMNS}, payload) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [name, version, usecase, created, params_json, metrics_json, fp,
-                 json.dumps(versions), len(payload), payload],
+                [
+                    name,
+                    version,
+                    usecase,
+                    created,
+                    params_json,
+                    metrics_json,
+                    fp,
+                    json.dumps(versions),
+                    len(payload),
+                    payload,
+                ],
             )
             con.execute("COMMIT")
         except BaseException:
@@ -359,24 +451,25 @@ class Registry:
         rows: list[tuple[str, int]] = []
         if self._has_table("models"):
             with self.workspace.connect(read_only=True) as con:
-                rows = con.execute("SELECT name, version FROM revlearn.models "
-                                   "ORDER BY name, version").fetchall()
+                rows = con.execute(
+                    "SELECT name, version FROM revlearn.models ORDER BY name, version"
+                ).fetchall()
         known = sorted({row[0] for row in rows})
         if name not in known:
             found = f"Known models: {short_list(known)}." if known else "No models saved yet."
-            raise NotFoundError(f"Model {name!r} not found. {found}",
-                                where=str(self.workspace.db_path),
-                                fix="List the models with `revlearn models`.")
+            raise NotFoundError(
+                f"Model {name!r} not found. {found}",
+                where=str(self.workspace.db_path),
+                fix="List the models with `revlearn models`.",
+            )
         available = [int(v) for n, v in rows if n == name]
         if version is None:
             return name, available[-1]
         if version not in available:
             raise NotFoundError(
-                f"Model {name!r} has no version {version!r}. "
-                f"Versions: {short_list(available)}.",
+                f"Model {name!r} has no version {version!r}. Versions: {short_list(available)}.",
                 where=str(self.workspace.db_path),
-                fix=f"Pick one of these, or omit the version to use the latest "
-                f"({available[-1]}).",
+                fix=f"Pick one of these, or omit the version to use the latest ({available[-1]}).",
             )
         return name, version
 
@@ -404,11 +497,16 @@ class Registry:
         """
         name, version = self._resolve(name, version)
         with self.workspace.connect(read_only=True) as con:
-            row = con.execute(f"SELECT {_RECORD_COLUMNS} FROM revlearn.models "
-                              "WHERE name = ? AND version = ?", [name, version]).fetchone()
+            row = con.execute(
+                f"SELECT {_RECORD_COLUMNS} FROM revlearn.models WHERE name = ? AND version = ?",
+                [name, version],
+            ).fetchone()
         if row is None:
-            raise NotFoundError(f"Model {name!r} version {version} disappeared while reading.",
-                                where=str(self.workspace.db_path), fix="Retry.")
+            raise NotFoundError(
+                f"Model {name!r} version {version} disappeared while reading.",
+                where=str(self.workspace.db_path),
+                fix="Retry.",
+            )
         return _record(row)
 
     def load(self, name: str, version: int | None = None) -> tuple[object, ModelRecord]:
@@ -444,15 +542,20 @@ class Registry:
         """
         record = self.get(name, version)
         with self.workspace.connect(read_only=True) as con:
-            row = con.execute("SELECT payload FROM revlearn.models WHERE name = ? AND "
-                              "version = ?", [record.name, record.version]).fetchone()
+            row = con.execute(
+                "SELECT payload FROM revlearn.models WHERE name = ? AND version = ?",
+                [record.name, record.version],
+            ).fetchone()
         payload = bytes(row[0]) if row else b""
         where = f"model {record.name!r} version {record.version}"
         try:
             types = sio.get_untrusted_types(data=payload)
         except Exception as err:  # skops raises many types for damaged or foreign data
-            raise StoreError(f"Cannot read the stored model: {err}", where=where,
-                             fix="Re-fit the model and save it again.") from err
+            raise StoreError(
+                f"Cannot read the stored model: {err}",
+                where=where,
+                fix="Re-fit the model and save it again.",
+            ) from err
         refused = _untrusted(types)
         if refused:
             raise StoreError(
@@ -464,8 +567,11 @@ class Registry:
         try:
             model = sio.loads(payload, trusted=types)
         except Exception as err:  # skops raises many types for damaged or foreign data
-            raise StoreError(f"Cannot rebuild the model: {err}", where=where,
-                             fix="Re-fit the model and save it again.") from err
+            raise StoreError(
+                f"Cannot rebuild the model: {err}",
+                where=where,
+                fix="Re-fit the model and save it again.",
+            ) from err
         _warn_on_version_change(record)
         logger.info("Loaded %s", where)
         return model, record
@@ -485,8 +591,16 @@ class Registry:
         StoreError
             If the workspace file cannot be read.
         """
-        columns = ["name", "version", "n_versions", "usecase", "created", "fingerprint",
-                   "size_bytes", "metrics"]
+        columns = [
+            "name",
+            "version",
+            "n_versions",
+            "usecase",
+            "created",
+            "fingerprint",
+            "size_bytes",
+            "metrics",
+        ]
         records = self.list()
         if not records:
             return pd.DataFrame(columns=columns)
@@ -496,8 +610,16 @@ class Registry:
         latest = latest.join(counts).reset_index().sort_values("name", ignore_index=True)
         return latest[columns]
 
-    def log_prediction(self, *, name: str, version: int, source: str, n_rows: int,
-                       output: str | None, seconds: float) -> None:
+    def log_prediction(
+        self,
+        *,
+        name: str,
+        version: int,
+        source: str,
+        n_rows: int,
+        output: str | None,
+        seconds: float,
+    ) -> None:
         """Record one prediction run in the workspace's audit log.
 
         Parameters
@@ -525,17 +647,21 @@ class Registry:
         validate_name(name, kind="model")
         for label, value in (("version", version), ("n_rows", n_rows), ("seconds", seconds)):
             if value < 0:
-                raise ParameterError(f"{label} must not be negative, got {value!r}.",
-                                     where="log_prediction", fix=f"Pass the real {label}.")
+                raise ParameterError(
+                    f"{label} must not be negative, got {value!r}.",
+                    where="log_prediction",
+                    fix=f"Pass the real {label}.",
+                )
         created = datetime.now(UTC).replace(tzinfo=None)
         with self.workspace.connect() as con:
             con.execute("BEGIN TRANSACTION")
             con.execute("CREATE SCHEMA IF NOT EXISTS revlearn")
             con.execute(_PREDICTIONS_DDL)
-            con.execute(f"INSERT INTO revlearn.predictions ({', '.join(_PREDICTION_COLUMNS)}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [created, name, int(version), source, int(n_rows), output,
-                         float(seconds)])
+            con.execute(
+                f"INSERT INTO revlearn.predictions ({', '.join(_PREDICTION_COLUMNS)}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [created, name, int(version), source, int(n_rows), output, float(seconds)],
+            )
             con.execute("COMMIT")
 
     def predictions(self) -> pd.DataFrame:
@@ -555,8 +681,10 @@ class Registry:
         if not self._has_table("predictions"):
             return pd.DataFrame(columns=_PREDICTION_COLUMNS)
         with self.workspace.connect(read_only=True) as con:
-            return con.execute(f"SELECT {', '.join(_PREDICTION_COLUMNS)} FROM "
-                               "revlearn.predictions ORDER BY created DESC").df()
+            return con.execute(
+                f"SELECT {', '.join(_PREDICTION_COLUMNS)} FROM "
+                "revlearn.predictions ORDER BY created DESC"
+            ).df()
 
     def list(self) -> builtins.list[ModelRecord]:
         """List every saved model version, newest first.
@@ -574,16 +702,21 @@ class Registry:
         if not self._has_table("models"):
             return []
         with self.workspace.connect(read_only=True) as con:
-            rows = con.execute(f"SELECT {_RECORD_COLUMNS} FROM revlearn.models "
-                               "ORDER BY created DESC, name, version DESC").fetchall()
+            rows = con.execute(
+                f"SELECT {_RECORD_COLUMNS} FROM revlearn.models "
+                "ORDER BY created DESC, name, version DESC"
+            ).fetchall()
         return [_record(row) for row in rows]
 
 
 def _warn_on_version_change(record: ModelRecord) -> None:
     """Warn when a model was saved with other versions of the libraries it depends on."""
     current = library_versions()
-    changed = [f"{lib} {record.versions.get(lib)} -> {current[lib]}"
-               for lib in _CHECKED_LIBRARIES if record.versions.get(lib) != current[lib]]
+    changed = [
+        f"{lib} {record.versions.get(lib)} -> {current[lib]}"
+        for lib in _CHECKED_LIBRARIES
+        if record.versions.get(lib) != current[lib]
+    ]
     if changed:
         warnings.warn(
             f"Model {record.name!r} version {record.version} was saved with other library "

@@ -236,7 +236,8 @@ class Workspace:
                     holder = re.search(r"\(PID \d+\)", message)
                     raise StoreError(
                         "The workspace file is locked by another process or connection"
-                        + (f" {holder.group(0)}" if holder else "") + ".",
+                        + (f" {holder.group(0)}" if holder else "")
+                        + ".",
                         where=str(self.db_path),
                         fix="Wait for the other revlearn command, notebook or server using "
                         "this workspace to finish (or close it), then retry.",
@@ -422,9 +423,7 @@ class Workspace:
         logger.info("Imported %d rows into table %s", n_rows, name)
         return n_rows
 
-    def _swap_in(
-        self, name: str, create: Callable[[duckdb.DuckDBPyConnection, str], None]
-    ) -> int:
+    def _swap_in(self, name: str, create: Callable[[duckdb.DuckDBPyConnection, str], None]) -> int:
         """Build a temporary table with ``create`` and swap it in under ``name`` in one go."""
         temporary = f"_revlearn_tmp_{uuid.uuid4().hex}"
         with self.connect() as con:
@@ -471,8 +470,9 @@ class Workspace:
             con.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
         logger.info("Dropped table %s", name)
 
-    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
-              ) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
         """Run a read-only SQL query over the workspace and return the result.
 
         The connection is opened read-only, so the query cannot change the workspace.
@@ -509,8 +509,12 @@ class Workspace:
             return _run_query(con, sql, params, self.db_path)
 
 
-def _run_query(con: duckdb.DuckDBPyConnection, sql: str,
-               params: Sequence[Any] | Mapping[str, Any] | None, db_path: Path) -> pd.DataFrame:
+def _run_query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] | None,
+    db_path: Path,
+) -> pd.DataFrame:
     """Execute a user query in a transaction that is always rolled back."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -537,8 +541,11 @@ def _checked_frame(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         )
     columns = [str(column) for column in frame.columns]
     if not columns:
-        raise SchemaError("The DataFrame has no columns.", where=f"table {name!r}",
-                          fix="Pass a DataFrame with at least one column.")
+        raise SchemaError(
+            "The DataFrame has no columns.",
+            where=f"table {name!r}",
+            fix="Pass a DataFrame with at least one column.",
+        )
     unusable = [column for column in columns if not column or "\x00" in column]
     if unusable:
         raise SchemaError(
@@ -564,9 +571,15 @@ def _checked_frame(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def _write_error(err: duckdb.Error, name: str, db_path: Path) -> Exception:
     """Translate a DuckDB error raised while writing table ``name``."""
-    if isinstance(err, duckdb.ConversionException | duckdb.InvalidInputException
-                  | duckdb.BinderException | duckdb.ParserException
-                  | duckdb.CatalogException | duckdb.NotImplementedException):
+    if isinstance(
+        err,
+        duckdb.ConversionException
+        | duckdb.InvalidInputException
+        | duckdb.BinderException
+        | duckdb.ParserException
+        | duckdb.CatalogException
+        | duckdb.NotImplementedException,
+    ):
         return SchemaError(
             f"Cannot write table {name!r}: {_first_line(err)}",
             where=str(db_path),

@@ -558,7 +558,7 @@ class PropensityModel(UseCase):
 def _left_out(col: str, role: str, values: pd.Series) -> str | None:
     """Why a column must not be learned from (None when it may be)."""
     if role in (Role.ID, Role.TARGET):
-        return None if role == Role.TARGET else "it is the row identifier"
+        return None  # handled as the key and the outcome
     if role in (Role.TEXT, Role.CONSTANT, Role.EMPTY):
         return f"it is {role} ({'free text' if role == Role.TEXT else 'uninformative'})"
     if role == Role.DATETIME:

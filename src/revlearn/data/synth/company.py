@@ -73,31 +73,41 @@ class Company:
         """
         folder = Path(directory)
         if folder.exists() and not folder.is_dir():
-            raise InputError(f"{str(folder)!r} is a file, not a folder.",
-                             where="Company.write", fix="Pass a folder path.")
+            raise InputError(
+                f"{str(folder)!r} is a file, not a folder.",
+                where="Company.write",
+                fix="Pass a folder path.",
+            )
         paths = {"leads": folder / "leads.csv", "customers": folder / "customers.csv"}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.leads.to_csv(paths["leads"], index=False)
             self.customers.to_csv(paths["customers"], index=False)
         except OSError as err:
-            raise StoreError(f"Could not write the demo tables: {err}.", where=str(folder),
-                             fix="Choose a writable folder with free space.") from err
-        logger.info("Wrote %d leads and %d customers to %s", len(self.leads),
-                    len(self.customers), folder)
+            raise StoreError(
+                f"Could not write the demo tables: {err}.",
+                where=str(folder),
+                fix="Choose a writable folder with free space.",
+            ) from err
+        logger.info(
+            "Wrote %d leads and %d customers to %s", len(self.leads), len(self.customers), folder
+        )
         return paths
 
 
 def _check_count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < _MIN_ROWS:
-        raise ParameterError(f"{name}={value!r} is not a whole number of at least {_MIN_ROWS}.",
-                             where=f"make_company({name}=...)",
-                             fix=f"Pass an integer >= {_MIN_ROWS}, e.g. {name}=5000.")
+        raise ParameterError(
+            f"{name}={value!r} is not a whole number of at least {_MIN_ROWS}.",
+            where=f"make_company({name}=...)",
+            fix=f"Pass an integer >= {_MIN_ROWS}, e.g. {name}=5000.",
+        )
     return int(value)
 
 
-def make_company(*, n_leads: int = 5000, n_customers: int = 4000, random_state: int = 0,
-                 dirty: bool = True) -> Company:
+def make_company(
+    *, n_leads: int = 5000, n_customers: int = 4000, random_state: int = 0, dirty: bool = True
+) -> Company:
     """Generate the demo company: leads and customers with planted truths.
 
     Use it to try revlearn without data of your own, and in tests to check that a model
@@ -148,9 +158,11 @@ def make_company(*, n_leads: int = 5000, n_customers: int = 4000, random_state: 
     n_leads = _check_count(n_leads, "n_leads")
     n_customers = _check_count(n_customers, "n_customers")
     if isinstance(random_state, bool) or not isinstance(random_state, int) or random_state < 0:
-        raise ParameterError(f"random_state={random_state!r} is not a non-negative integer.",
-                             where="make_company(random_state=...)",
-                             fix="Pass a seed such as random_state=0.")
+        raise ParameterError(
+            f"random_state={random_state!r} is not a non-negative integer.",
+            where="make_company(random_state=...)",
+            fix="Pass a seed such as random_state=0.",
+        )
     lead_seed, customer_seed, dirt_seed = np.random.SeedSequence(random_state).spawn(3)
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
@@ -164,6 +176,11 @@ def make_company(*, n_leads: int = 5000, n_customers: int = 4000, random_state: 
         "random_state": random_state,
         "dirty": dirty,
     }
-    logger.info("Generated the demo company: %d leads, %d customers (seed %d, dirty=%s)",
-                n_leads, n_customers, random_state, dirty)
+    logger.info(
+        "Generated the demo company: %d leads, %d customers (seed %d, dirty=%s)",
+        n_leads,
+        n_customers,
+        random_state,
+        dirty,
+    )
     return Company(leads=leads, customers=customers, truths=truths)

@@ -40,12 +40,17 @@ _PLAN_EFFECT = {"basic": 0.0, "pro": -0.2, "enterprise": -0.4}
 _PLAN_SEAT_PRICE = np.array([15.0, 35.0, 60.0])
 _CONTRACTS = ["month-to-month", "one-year", "two-year"]
 _CONTRACT_EFFECT = {"month-to-month": 0.0, "one-year": -1.2, "two-year": -2.4}
-_CONTRACT_SHARE_BY_PLAN = np.array([[0.70, 0.20, 0.10], [0.50, 0.30, 0.20],
-                                    [0.20, 0.40, 0.40]])
+_CONTRACT_SHARE_BY_PLAN = np.array([[0.70, 0.20, 0.10], [0.50, 0.30, 0.20], [0.20, 0.40, 0.40]])
 _PAYMENTS = ["card", "invoice", "direct_debit", "paypal"]
 _PAYMENT_EFFECT = {"card": 0.0, "invoice": 0.0, "direct_debit": -0.3, "paypal": 0.0}
-_REGIONS = ["DACH", "Nordics", "UK & Ireland", "France & Benelux", "Southern Europe",
-            "North America"]
+_REGIONS = [
+    "DACH",
+    "Nordics",
+    "UK & Ireland",
+    "France & Benelux",
+    "Southern Europe",
+    "North America",
+]
 _INTERCEPT = -1.3
 _PRICE_RISE_ODDS = 2.5
 _FLIP_RATE = 0.12
@@ -62,8 +67,12 @@ CUSTOMER_TRUTHS: dict[str, Any] = {
     "payment_method": dict(_PAYMENT_EFFECT),
     "no_effect": ["nps", "seats", "monthly_charge", "region", "gender"],
     "noise": ["noise_score", "noise_category"],
-    "label_bias": {"column": "gender", "group": "female", "flip_rate": _FLIP_RATE,
-                   "direction": "stayed recorded as churned"},
+    "label_bias": {
+        "column": "gender",
+        "group": "female",
+        "flip_rate": _FLIP_RATE,
+        "direction": "stayed recorded as churned",
+    },
     "target": "churned",
 }
 
@@ -76,14 +85,16 @@ def _contract_and_plan(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np
 
 
 def _true_churn_log_odds(frame: pd.DataFrame) -> np.ndarray:
-    return (_INTERCEPT
-            + frame["contract"].map(_CONTRACT_EFFECT).to_numpy(dtype=float)
-            + np.log(_PRICE_RISE_ODDS) * (frame["price_rise"] == "yes").to_numpy(dtype=float)
-            + 0.3 * frame["support_tickets"].to_numpy(dtype=float)
-            - 0.03 * frame["usage_trend"].to_numpy(dtype=float)
-            - 0.015 * frame["tenure_months"].to_numpy(dtype=float)
-            + frame["plan"].map(_PLAN_EFFECT).to_numpy(dtype=float)
-            + frame["payment_method"].map(_PAYMENT_EFFECT).to_numpy(dtype=float))
+    return (
+        _INTERCEPT
+        + frame["contract"].map(_CONTRACT_EFFECT).to_numpy(dtype=float)
+        + np.log(_PRICE_RISE_ODDS) * (frame["price_rise"] == "yes").to_numpy(dtype=float)
+        + 0.3 * frame["support_tickets"].to_numpy(dtype=float)
+        - 0.03 * frame["usage_trend"].to_numpy(dtype=float)
+        - 0.015 * frame["tenure_months"].to_numpy(dtype=float)
+        + frame["plan"].map(_PLAN_EFFECT).to_numpy(dtype=float)
+        + frame["payment_method"].map(_PAYMENT_EFFECT).to_numpy(dtype=float)
+    )
 
 
 def make_customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, list[str]]:
@@ -106,35 +117,40 @@ def make_customers(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, list
     """
     plan, contract = _contract_and_plan(rng, n)
     days = rng.gamma(1.5, 14.0, size=n).clip(0.0, 72.0) * 30.44 + 15.0
-    seats = np.select([plan == 0, plan == 1], [1 + rng.poisson(3, size=n),
-                      5 + rng.poisson(12, size=n)], 20 + rng.poisson(80, size=n))
+    seats = np.select(
+        [plan == 0, plan == 1],
+        [1 + rng.poisson(3, size=n), 5 + rng.poisson(12, size=n)],
+        20 + rng.poisson(80, size=n),
+    )
     discount = np.where(contract > 0, rng.uniform(0.0, 0.2, size=n), 0.0)
     tickets = rng.poisson(np.where(plan == 2, 1.6, 1.2))
     usage = np.round(rng.normal(2.0, 18.0, size=n), 1)
-    nps = np.clip(np.round(8.0 - 0.5 * tickets + 0.04 * usage + rng.normal(0, 1.8, size=n)),
-                  0, 10)
-    frame = pd.DataFrame({
-        "customer_id": pd.Series(np.arange(1, n + 1)).map("C{:06d}".format).to_numpy(),
-        "signup_date": (REFERENCE_DATE - pd.to_timedelta(np.round(days), unit="D")),
-        "tenure_months": (np.round(days) // 30.44).astype(np.int64),
-        "plan": np.asarray(_PLANS, dtype=object)[plan],
-        "contract": np.asarray(_CONTRACTS, dtype=object)[contract],
-        "monthly_charge": np.round(seats * _PLAN_SEAT_PRICE[plan] * (1.0 - discount), 2),
-        "price_rise": np.where(rng.random(n) < 0.25, "yes", "no").astype(object),
-        "usage_trend": usage,
-        "support_tickets": tickets,
-        "nps": np.where(rng.random(n) < 0.2, np.nan, nps),
-        "payment_method": rng.choice(_PAYMENTS, size=n, p=[0.4, 0.25, 0.2, 0.15]),
-        "seats": seats,
-        "region": rng.choice(_REGIONS, size=n, p=[0.25, 0.1, 0.15, 0.2, 0.15, 0.15]),
-        "gender": rng.choice(["female", "male"], size=n),
-        "noise_score": np.round(rng.normal(0.0, 1.0, size=n), 3),
-        "noise_category": rng.choice(["north", "south", "east", "west"], size=n),
-    })
+    nps = np.clip(np.round(8.0 - 0.5 * tickets + 0.04 * usage + rng.normal(0, 1.8, size=n)), 0, 10)
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(np.arange(1, n + 1)).map("C{:06d}".format).to_numpy(),
+            "signup_date": (REFERENCE_DATE - pd.to_timedelta(np.round(days), unit="D")),
+            "tenure_months": (np.round(days) // 30.44).astype(np.int64),
+            "plan": np.asarray(_PLANS, dtype=object)[plan],
+            "contract": np.asarray(_CONTRACTS, dtype=object)[contract],
+            "monthly_charge": np.round(seats * _PLAN_SEAT_PRICE[plan] * (1.0 - discount), 2),
+            "price_rise": np.where(rng.random(n) < 0.25, "yes", "no").astype(object),
+            "usage_trend": usage,
+            "support_tickets": tickets,
+            "nps": np.where(rng.random(n) < 0.2, np.nan, nps),
+            "payment_method": rng.choice(_PAYMENTS, size=n, p=[0.4, 0.25, 0.2, 0.15]),
+            "seats": seats,
+            "region": rng.choice(_REGIONS, size=n, p=[0.25, 0.1, 0.15, 0.2, 0.15, 0.15]),
+            "gender": rng.choice(["female", "male"], size=n),
+            "noise_score": np.round(rng.normal(0.0, 1.0, size=n), 3),
+            "noise_category": rng.choice(["north", "south", "east", "west"], size=n),
+        }
+    )
     truly = rng.random(n) < 1.0 / (1.0 + np.exp(-_true_churn_log_odds(frame)))
     flip = (~truly) & (frame["gender"].to_numpy() == "female") & (rng.random(n) < _FLIP_RATE)
     frame["churned"] = np.where(truly | flip, "yes", "no").astype(object)
-    frame = frame.astype({c: object for c in ("payment_method", "region", "gender",
-                                              "noise_category")})
+    frame = frame.astype(
+        {c: object for c in ("payment_method", "region", "gender", "noise_category")}
+    )
     logger.debug("Generated %d customers, recorded churn rate %.3f", n, (truly | flip).mean())
     return frame, frame["customer_id"].to_numpy()[flip].tolist()
