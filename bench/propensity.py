@@ -66,10 +66,16 @@ def _peer_frame(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, np.ndar
 def _logistic(X: pd.DataFrame, y: np.ndarray) -> object:
     design = ColumnTransformer(
         [
-            ("cat", OneHotEncoder(handle_unknown="ignore"),
-             make_column_selector(dtype_include=[object, bool])),
-            ("num", make_pipeline(_Imputer(), StandardScaler()),
-             make_column_selector(dtype_exclude=[object, bool])),
+            (
+                "cat",
+                OneHotEncoder(handle_unknown="ignore"),
+                make_column_selector(dtype_include=[object, bool]),
+            ),
+            (
+                "num",
+                make_pipeline(_Imputer(), StandardScaler()),
+                make_column_selector(dtype_exclude=[object, bool]),
+            ),
         ]
     )
     return make_pipeline(design, LogisticRegression(max_iter=2000)).fit(X, y)
@@ -104,8 +110,15 @@ def compare(name: str, frame: pd.DataFrame, target: str) -> list[dict[str, objec
         scorer = LeadScorer(target_col=target, random_state=seed).fit(frame.iloc[train])
         fit_s = time.perf_counter() - t0
         auc = roc_auc_score(y_all[test], scorer.predict_proba(frame.iloc[test]))
-        rows.append({"data": name, "seed": seed, "method": f"revlearn ({scorer.model_name_})",
-                     "auc": auc, "fit_s": fit_s})
+        rows.append(
+            {
+                "data": name,
+                "seed": seed,
+                "method": f"revlearn ({scorer.model_name_})",
+                "auc": auc,
+                "fit_s": fit_s,
+            }
+        )
         for method, fit in (("sklearn logistic", _logistic), ("LightGBM defaults", _lightgbm)):
             t0 = time.perf_counter()
             model = fit(X_all.iloc[train], y_all[train])
@@ -113,8 +126,7 @@ def compare(name: str, frame: pd.DataFrame, target: str) -> list[dict[str, objec
             X_test = X_all.iloc[test]
             X_test = _categories(X_test) if method.startswith("LightGBM") else X_test
             auc = roc_auc_score(y_all[test], model.predict_proba(X_test)[:, 1])  # type: ignore[attr-defined]
-            rows.append({"data": name, "seed": seed, "method": method, "auc": auc,
-                         "fit_s": fit_s})
+            rows.append({"data": name, "seed": seed, "method": method, "auc": auc, "fit_s": fit_s})
         print(f"  {name} seed {seed} done", file=sys.stderr)
     return rows
 
@@ -130,19 +142,47 @@ def scoring_speed() -> pd.DataFrame:
         big.to_csv(score, index=False)
         cli = [str(Path(sys.executable).parent / "revlearn")]
         t0 = time.perf_counter()
-        subprocess.run(cli + ["fit", "leads", "--data", str(train), "--workspace", str(ws),
-                              "--json"], check=True, capture_output=True)
-        rows.append({"step": "revlearn fit leads, 40k rows x 20 columns (CLI, end to end)",
-                     "seconds": time.perf_counter() - t0})
+        subprocess.run(
+            [*cli, "fit", "leads", "--data", str(train), "--workspace", str(ws), "--json"],
+            check=True,
+            capture_output=True,
+        )
+        rows.append(
+            {
+                "step": "revlearn fit leads, 40k rows x 20 columns (CLI, end to end)",
+                "seconds": time.perf_counter() - t0,
+            }
+        )
         for flag in ([], ["--no-reasons"]):
             t0 = time.perf_counter()
-            subprocess.run(cli + ["predict", "--model", "leads", "--data", str(score),
-                                  "--out", str(Path(tmp) / "scores.csv"), "--workspace",
-                                  str(ws), "--json", *flag], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    *cli,
+                    "predict",
+                    "--model",
+                    "leads",
+                    "--data",
+                    str(score),
+                    "--out",
+                    str(Path(tmp) / "scores.csv"),
+                    "--workspace",
+                    str(ws),
+                    "--json",
+                    *flag,
+                ],
+                check=True,
+                capture_output=True,
+            )
             seconds = time.perf_counter() - t0
-            rows.append({"step": "revlearn predict 200k " + ("without" if flag else "with")
-                         + " reasons (CLI, end to end)",
-                         "seconds": seconds, "rows_per_s": 200_000 / seconds})
+            rows.append(
+                {
+                    "step": "revlearn predict 200k "
+                    + ("without" if flag else "with")
+                    + " reasons (CLI, end to end)",
+                    "seconds": seconds,
+                    "rows_per_s": 200_000 / seconds,
+                }
+            )
         from revlearn.store import Registry, Workspace
 
         scorer, _ = Registry(Workspace(ws)).load("leads")
@@ -164,12 +204,21 @@ def _in_process(scorer: LeadScorer, big: pd.DataFrame) -> list[dict[str, object]
     scorer.predict(big)
     why = time.perf_counter() - t0
     return [
-        {"step": f"bare {scorer.model_name_} pipeline predict (in process)", "seconds": raw,
-         "rows_per_s": len(big) / raw},
-        {"step": "LeadScorer.predict without reasons (in process)", "seconds": ours,
-         "rows_per_s": len(big) / ours},
-        {"step": "LeadScorer.predict with reasons (in process)", "seconds": why,
-         "rows_per_s": len(big) / why},
+        {
+            "step": f"bare {scorer.model_name_} pipeline predict (in process)",
+            "seconds": raw,
+            "rows_per_s": len(big) / raw,
+        },
+        {
+            "step": "LeadScorer.predict without reasons (in process)",
+            "seconds": ours,
+            "rows_per_s": len(big) / ours,
+        },
+        {
+            "step": "LeadScorer.predict with reasons (in process)",
+            "seconds": why,
+            "rows_per_s": len(big) / why,
+        },
     ]
 
 
@@ -177,8 +226,11 @@ def main() -> None:
     rows = compare("demo leads", *_demo()) + compare("online shoppers (UCI)", *_shoppers())
     table = pd.DataFrame(rows)
     table["family"] = table["method"].str.replace(r" \(.*\)", "", regex=True)
-    summary = table.groupby(["data", "family"]).agg(
-        auc=("auc", "mean"), auc_min=("auc", "min"), fit_s=("fit_s", "mean")).reset_index()
+    summary = (
+        table.groupby(["data", "family"])
+        .agg(auc=("auc", "mean"), auc_min=("auc", "min"), fit_s=("fit_s", "mean"))
+        .reset_index()
+    )
     pd.set_option("display.width", 140)
     print("Held-out ROC AUC (mean over 3 stratified 75/25 splits):")
     print(summary.to_string(index=False, float_format="{:.4f}".format))

@@ -13,6 +13,7 @@ import logging
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -35,7 +37,7 @@ app = typer.Typer(
     help="Machine learning for marketing and sales teams.",
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 logger = logging.getLogger("revlearn.cli")
 
 WorkspaceOpt = Annotated[
@@ -94,11 +96,13 @@ def _command(
     """Run a command body: configure logs, turn errors into one line and an exit code."""
     configure_logging(verbose=verbose, quiet=as_json or not verbose)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            yield
     except RevlearnError as exc:
         if as_json:
             _print_json(exc.to_dict())
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/] {_one_line(exc)}")
         raise typer.Exit(exc.exit_code) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -106,11 +110,22 @@ def _command(
         if debug:
             raise
         log = _log_traceback(workspace)
+        message = _one_line(exc).rstrip(".")
         err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}. "
-            f"Traceback in {log}; rerun with --debug to see it."
+            f"[bold red]internal error:[/] {type(exc).__name__}{': ' if message else ''}"
+            f"{message}. Traceback in {escape(str(log))}; rerun with --debug to see it."
         )
         raise typer.Exit(1) from None
+
+
+def _one_line(exc: BaseException | Warning | str) -> str:
+    """The message on one line, escaped so that ``[where]`` is not read as Rich markup."""
+    return escape(" ".join(str(exc).split()))
+
+
+def _show_warning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    """Print a warning as one line on stderr (not Python's file:line and source echo)."""
+    err.print(f"[yellow]warning:[/] {_one_line(message)}")
 
 
 def _log_traceback(workspace: Path | None) -> Path:
@@ -176,7 +191,10 @@ def fit(
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Train a model for a use case, select it by cross-validation and register it."""
+    """Train a model for a use case, select it by cross-validation and register it.
+
+    Repeated ids do not stop the fit: a note says so, and predict keeps every input row.
+    """
     with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.store.registry import Registry, fingerprint
@@ -245,12 +263,12 @@ def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
         )
     )
     table = Table(title="Candidates (cross-validated ROC AUC)", title_justify="left")
-    for col in ("model", "params", "AUC", "±", "seconds"):
+    for col in ("model", "settings", "AUC", "±", "seconds"):
         table.add_column(col)
     for c in summary["candidates"]:
         table.add_row(
             c["label"],
-            "tuned" if c["tuned"] else "defaults",
+            c["variant"],
             f"{c['valid_mean']:.4f}",
             f"{c['valid_std']:.4f}",
             f"{c['seconds']:.1f}",
@@ -258,7 +276,7 @@ def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
     out.print(table)
     out.print(f"[bold]Data:[/] {summary['learning_curve']['verdict']}")
     for note in summary["notes"]:
-        out.print(f"[dim]note:[/] {note}")
+        out.print(f"[dim]note:[/] {escape(note)}")
 
 
 # -------------------------------------------------------------------------- predict
@@ -302,8 +320,8 @@ def predict(
             c
             for c in frame.columns
             if c not in fitted.input_columns_  # type: ignore[attr-defined]
-            and c not in (fitted.id_col_, fitted.target_)
-        ]  # type: ignore[attr-defined]
+            and c not in (fitted.id_col_, fitted.target_)  # type: ignore[attr-defined]
+        ]
         tiers = scored["tier"].value_counts().to_dict()
         doc = {
             "model": record.name,
@@ -323,7 +341,9 @@ def predict(
         )
         out.print("Tiers: " + ", ".join(f"{k} {v:,}" for k, v in sorted(tiers.items())))
         if extra:
-            out.print(f"[dim]note:[/] ignored columns the model does not use: {short_list(extra)}")
+            out.print(
+                "[dim]note:[/] ignored columns the model does not use: " + escape(short_list(extra))
+            )
 
 
 # ------------------------------------------------------------------------- evaluate
@@ -398,7 +418,8 @@ def explain(
         frame = read_source(data, ws) if data is not None else None
         result = fitted.explain(frame)  # type: ignore[attr-defined]
         if as_json:
-            _print_json({"model": record.name, "version": record.version, **result.to_dict()})
+            doc = result.to_dict()
+            _print_json({"model": record.name, "version": record.version, **doc})
             return
         table = Table(
             title=f"What drives {record.name} v{record.version} ({result.model}, "
@@ -411,7 +432,7 @@ def explain(
             table.add_row(str(row.feature), f"{row.share:.1%}", str(row.direction))
         out.print(table)
         for note in result.notes:
-            out.print(f"[dim]note:[/] {note}")
+            out.print(f"[dim]note:[/] {escape(note)}")
 
 
 # --------------------------------------------------------------------------- models
@@ -539,7 +560,8 @@ def _show_profile(result: Any, source: str) -> None:
     colour = {"error": "red", "warning": "yellow", "info": "cyan"}
     for finding in result.findings:
         out.print(
-            f"[{colour.get(finding.severity, 'white')}]{finding.severity:>7}[/] {finding.message}"
+            f"[{colour.get(finding.severity, 'white')}]{finding.severity:>7}[/] "
+            + escape(finding.message)
         )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from revlearn.explain.reasons import display_values, phrase_reasons
 

@@ -70,7 +70,7 @@ def test_budget_skips_later_candidates():
 
 def test_unknown_metric_lists_the_choices():
     frame, y = _data("linear", n=200)
-    with pytest.raises(ParameterError, match="Unknown selection metric 'f2'.*roc_auc"):
+    with pytest.raises(ParameterError, match=r"Unknown selection metric 'f2'.*roc_auc"):
         select_binary(frame, y, Columns(["x1"], []), _cands("logistic"), metric="f2")
 
 

@@ -32,5 +32,5 @@ def test_failure_leaves_previous_file(tmp_path, monkeypatch):
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match="does not exist.*Create it"):
+    with pytest.raises(InputError, match=r"does not exist.*Create it"):
         write_text_atomic("x", tmp_path / "nope" / "page.html")

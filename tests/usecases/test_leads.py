@@ -107,7 +107,7 @@ def test_unseen_category_is_scored(company, scorer):
 
 def test_missing_training_columns_are_all_named(company, scorer):
     rows = company.leads.drop(columns=["pricing_minutes", "source"]).head(5)
-    with pytest.raises(SchemaError, match="pricing_minutes.*source|source.*pricing_minutes"):
+    with pytest.raises(SchemaError, match=r"pricing_minutes.*source|source.*pricing_minutes"):
         scorer.predict(rows)
 
 
@@ -152,7 +152,7 @@ def test_three_class_target_is_refused(company):
 
 
 def test_missing_target_names_the_fix(company):
-    with pytest.raises(SchemaError, match="converted.*--target"):
+    with pytest.raises(SchemaError, match=r"converted.*--target"):
         LeadScorer().fit(company.leads.drop(columns="converted"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from revlearn.errors import InputError, SchemaError
+from revlearn.errors import SchemaError
 from revlearn.usecases._target import binary_target
 
 
@@ -31,5 +31,5 @@ def test_missing_outcomes_stay_missing():
 
 
 def test_explicit_positive_must_exist():
-    with pytest.raises(SchemaError, match="--positive 'won' is not a value.*Use one of"):
+    with pytest.raises(SchemaError, match=r"--positive 'won' is not a value.*Use one of"):
         binary_target(pd.Series(["a", "b"], name="t"), positive="won", where="test")

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from revlearn.data.io import SUPPORTED_EXTENSIONS, csv_relation_sql, read_file
-from revlearn.errors import InputError, NotFoundError, short_list
+from revlearn.errors import InputError, NotFoundError, SchemaError, short_list
 from revlearn.store.workspace import Workspace, validate_name
 
 __all__ = ["load_file_into", "read_source"]
@@ -87,13 +87,29 @@ def load_file_into(workspace: Workspace, name: str, path: str | Path) -> int:
     if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt") or _is_cp1252(path):
         return workspace.write_table(name, read_file(path))
     expr = csv_relation_sql(path)
-    if duckdb.sql(f"SELECT count(*) FROM (SELECT 1 FROM {expr} LIMIT 1)").fetchone() == (0,):
+    try:
+        with duckdb.connect() as con:
+            probe = f"SELECT count(*) FROM (SELECT 1 FROM {expr} LIMIT 1)"
+            first = con.execute(probe).fetchone()
+    except duckdb.Error:
+        # DuckDB cannot sniff or parse it as is: read_file retries and names the bad line.
+        return workspace.write_table(name, read_file(path))
+    if first == (0,):
         raise InputError(
             "The file has a header but no data rows.",
             where=str(path),
             fix="Export the file again with its rows.",
         )
-    return workspace.import_query(name, f"SELECT * FROM {expr}")
+    try:
+        return workspace.import_query(name, f"SELECT * FROM {expr}")
+    except SchemaError as err:
+        if "conversion" not in err.what.lower():
+            raise
+        # A value late in the file breaks the type DuckDB sniffed from the first rows (as in
+        # read_file): sniff the types over the whole file and try once more.
+        logger.info("Reloading %s with types sniffed over the whole file", path)
+        full = expr.removesuffix(")") + ", sample_size=-1)"
+        return workspace.import_query(name, f"SELECT * FROM {full}")
 
 
 def _is_cp1252(path: str | Path) -> bool:

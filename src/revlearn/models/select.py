@@ -294,7 +294,7 @@ def measure_learning_curve(
     metric: str = "roc_auc",
     fractions: Sequence[float] = (0.125, 0.25, 0.5, 1.0),
     random_state: int = 0,
-) -> dict[str, list[float]]:
+) -> dict[str, Any]:
     """Fit one configuration on growing shares of a fold's training rows.
 
     Parameters

@@ -173,7 +173,7 @@ class BinaryModel:
         a, b = self.platt_
         X = self.design.transform(frame)
         if isinstance(self.estimator, LGBMClassifier):
-            full = self.estimator.predict(X, pred_contrib=True)
+            full = np.asarray(self.estimator.predict(X, pred_contrib=True))
             per_feature, raw = full[:, :-1], full.sum(axis=1)
         elif hasattr(self.estimator, "coef_"):
             per_feature = (X - self.feature_means_) * self.estimator.coef_.ravel()

@@ -12,7 +12,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from sklearn import metrics as skm
 from sklearn.inspection import permutation_importance
 
 from revlearn.data.io import as_pandas
-from revlearn.data.schema import Role, check_columns, infer_schema
+from revlearn.data.schema import Role, check_columns, infer_schema, looks_like_id
 from revlearn.errors import InputError, ParameterError, RevlearnWarning, short_list
 from revlearn.evaluate.curves import LearningCurve, learning_curve_verdict
 from revlearn.evaluate.metrics import (
@@ -85,9 +85,9 @@ class Explanation:
         Returns
         -------
         dict
-            ``model``, ``method``, ``features`` and ``notes``.
+            ``algorithm``, ``method``, ``features`` and ``notes``.
         """
-        return {"model": self.model, **self.importance.to_dict(), "notes": list(self.notes)}
+        return {"algorithm": self.model, **self.importance.to_dict(), "notes": list(self.notes)}
 
 
 class PropensityModel(UseCase):
@@ -142,7 +142,7 @@ class PropensityModel(UseCase):
         self.random_state = random_state
 
     # ----------------------------------------------------------------------------- fit
-    def fit(self, data: Any, *, progress: Progress | None = None) -> PropensityModel:
+    def fit(self, data: Any, *, progress: Progress | None = None) -> Self:
         """Select, tune, calibrate and fit a model for the outcome.
 
         Parameters
@@ -177,7 +177,7 @@ class PropensityModel(UseCase):
             where=f"{where}: column {self.target_col!r}",
         )
         keep = y_all.notna().to_numpy()
-        notes = []
+        notes = _duplicate_id_notes(frame, self.id_col)
         if not keep.all():
             notes.append(f"{(~keep).sum():,} rows without an outcome were left out.")
         frame, y = frame.loc[keep].reset_index(drop=True), y_all[keep].to_numpy(dtype=int)
@@ -280,7 +280,7 @@ class PropensityModel(UseCase):
         schema: Any,
         columns: Columns,
         selection: Any,
-        curve: dict[str, list[float]],
+        curve: dict[str, Any],
         positive: str,
         notes: list[str],
     ) -> None:
@@ -324,7 +324,7 @@ class PropensityModel(UseCase):
         self.oof_metrics_ = binary_metrics(y, oof_p, threshold=threshold).to_dict()
         self.candidates_ = [r.to_dict() for r in selection.results]
         self.skipped_ = list(selection.skipped)
-        self.learning_curve_ = learning_curve_verdict(
+        self.learning_curve_: dict[str, Any] = learning_curve_verdict(
             **curve, metric=self.metric, spread=best.valid_std
         ).to_dict()
         self.notes_ = notes
@@ -553,6 +553,30 @@ class PropensityModel(UseCase):
             "learning_curve": self.learning_curve_,
             "notes": self.notes_,
         }
+
+
+def _duplicate_id_notes(frame: Any, id_col: str | None) -> list[str]:
+    """Notes for id columns that repeat values (fit still works; predict keeps every row)."""
+    notes = []
+    for col in [id_col] if id_col else [c for c in frame.columns if looks_like_id(str(c))]:
+        values = frame[col].dropna()
+        repeated = values[values.duplicated(keep=False)]
+        if repeated.empty or (not id_col and values.nunique() < 0.95 * len(values)):
+            continue  # a foreign key such as account_id repeats by design
+        counts = f"{repeated.nunique():,} ids repeat over {len(repeated):,} rows"
+        example = f"(e.g. {repeated.iloc[0]!r})"
+        if id_col:
+            notes.append(
+                f"Column {col!r}: {counts} {example}; predictions keep one row per input "
+                "row, so those ids appear more than once. Remove duplicate records."
+            )
+        else:
+            notes.append(
+                f"Column {col!r} looks like an id but {counts} {example}, so it is not the row "
+                f"id and predictions are keyed by row position. Remove duplicate records, or "
+                f"pass --id {col} to key predictions by it."
+            )
+    return notes
 
 
 def _left_out(col: str, role: str, values: pd.Series) -> str | None:
