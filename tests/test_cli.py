@@ -693,3 +693,25 @@ def test_load_streams_a_million_rows(tmp_path: Path, workspace: Path) -> None:
     assert doc["rows"] == 1_000_000
     count = Workspace(workspace).query("SELECT count(*) AS n, max(order_id) AS top FROM orders")
     assert count["n"].iloc[0] == 1_000_000 and count["top"].iloc[0] == 999_999
+
+
+def test_keep_leakage_flag_keeps_the_leaky_column(leads_csv, tmp_path):
+    result = CliRunner().invoke(
+        app,
+        [
+            "fit",
+            "leads",
+            "--data",
+            str(leads_csv),
+            "--workspace",
+            str(tmp_path / "ws"),
+            "--time-budget",
+            "1",
+            "--keep-leakage",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert not any("leakage suspect" in note for note in doc["notes"])
+    assert doc["metrics"]["roc_auc"] > 0.97  # the leak makes the outcome trivially predictable

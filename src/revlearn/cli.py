@@ -186,6 +186,9 @@ def fit(
     id_col: Annotated[str | None, typer.Option("--id", help="Id column (inferred).")] = None,
     name: Annotated[str | None, typer.Option(help="Model name (default: the use case).")] = None,
     time_budget: Annotated[float, typer.Option(help="Seconds for model selection.")] = 40.0,
+    keep_leakage: Annotated[
+        bool, typer.Option(help="Keep columns that alone predict the outcome almost perfectly.")
+    ] = False,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -212,6 +215,7 @@ def fit(
             "positive": positive,
             "id_col": id_col,
             "time_budget": time_budget,
+            "drop_leakage": not keep_leakage,
         }
         if target is not None:
             params["target_col"] = target
@@ -253,7 +257,8 @@ def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
                 ("algorithm", summary["model"]),
                 (
                     "rows",
-                    f"{summary['rows']:,} ({summary['base_rate']:.1%} {summary['positive']!s})",
+                    f"{summary['rows']:,} ({summary['base_rate']:.1%} with "
+                    f"{summary['target']} = {summary['positive']!s})",
                 ),
                 ("ROC AUC (cv)", f"{cv['roc_auc']['mean']:.3f} ± {cv['roc_auc']['std']:.3f}"),
                 ("PR AUC (cv)", f"{m['pr_auc']:.3f}"),
@@ -522,26 +527,15 @@ def _show_profile(result: Any, source: str) -> None:
     table = Table(
         title=f"{source}: {result.n_rows:,} rows × {result.n_columns} columns", title_justify="left"
     )
-    for col in (
-        "column",
-        "role",
-        "missing",
-        "distinct",
-        "mean",
-        "median",
-        "min",
-        "max",
-        "top values",
-    ):
-        table.add_column(col, overflow="fold")
+    table.add_column("column", no_wrap=True)
+    table.add_column("role", no_wrap=True)
+    for col in ("missing", "distinct", "mean", "median", "min", "max"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=7)
+    table.add_column("most frequent", overflow="ellipsis", no_wrap=True, max_width=24)
 
     def num(value: Any) -> str:
         return (
-            ""
-            if value is None or (isinstance(value, float) and not np.isfinite(value))
-            else f"{value:,.4g}"
-            if isinstance(value, float | int)
-            else str(value)
+            "" if not isinstance(value, float | int) or not np.isfinite(value) else f"{value:,.4g}"
         )
 
     for row in result.columns.to_dict(orient="records"):
@@ -554,7 +548,7 @@ def _show_profile(result: Any, source: str) -> None:
             num(row["median"]),
             num(row["min"]),
             num(row["max"]),
-            str(row["top_values"] or "")[:40],
+            str(row["top_values"] or "").split(", ")[0],
         )
     out.print(table)
     colour = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -58,7 +58,7 @@ def test_verdict_quotes_size_and_spread_and_keeps_the_points() -> None:
         ROWS, POSITIVES, [0.8] * 4, [0.70, 0.72, 0.74, 0.75], metric="pr_auc", spread=0.012
     )
     assert curve.verdict.startswith(
-        "Learned from 4,000 rows with 480 positive outcomes; validation pr_auc 0.750 ± 0.012."
+        "With 4,000 training rows (480 positive outcomes); validation pr_auc 0.750 ± 0.012."
     )
     assert curve.to_frame()["valid_score"].tolist() == [0.70, 0.72, 0.74, 0.75]
     assert curve.to_dict()["metric"] == "pr_auc"

@@ -109,7 +109,7 @@ def learning_curve_verdict(
     rising = gain >= RISING_GAIN
     gap = train_score[-1] - valid_score[-1]
     positives = n_positive[-1]
-    parts = [f"Learned from {n_rows[-1]:,} rows with {positives:,} positive outcomes"]
+    parts = [f"With {n_rows[-1]:,} training rows ({positives:,} positive outcomes)"]
     if spread is not None and np.isfinite(spread):
         parts[0] += f"; validation {metric} {valid_score[-1]:.3f} ± {spread:.3f}"
     parts[0] += "."

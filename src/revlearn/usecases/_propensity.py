@@ -260,7 +260,7 @@ class PropensityModel(UseCase):
                     msg = (
                         f"Column {col!r} left out as a leakage suspect: alone it predicts the "
                         f"outcome with AUC {auc:.3f}, which usually means it is known only "
-                        "after the outcome. Pass drop_leakage=False to keep it."
+                        "after the outcome. Pass --keep-leakage (drop_leakage=False) to keep it."
                     )
                     notes.append(msg)
                     warnings.warn(msg, RevlearnWarning, stacklevel=3)
