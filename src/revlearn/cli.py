@@ -56,7 +56,10 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log every ste
 DataOpt = Annotated[
     str,
     typer.Option(
-        "--data", "-d", help="A file (CSV, Parquet, Excel, JSON) or a workspace table name."
+        "--data",
+        "-d",
+        help="A file (CSV, Parquet, Excel, JSON), a workspace table name, or a SQL query "
+        "over the workspace (SELECT ...).",
     ),
 ]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Registered model name.")]
@@ -476,17 +479,34 @@ def models(
 @app.command()
 def load(
     name: Annotated[str, typer.Argument(help="Table name in the workspace.")],
-    file: Annotated[Path, typer.Argument(help="File to load (CSV, Parquet, Excel, JSON).")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="File to load (CSV, Parquet, Excel, JSON), or with --db a SQL query.",
+            metavar="FILE|QUERY",
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(help="SQLAlchemy URL of a database to run the query against."),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Put a file into the workspace as a table (large CSVs stream through DuckDB)."""
+    """Put a file (or a query's result) into the workspace as a table.
+
+    Large CSVs stream through DuckDB. With --db, FILE|QUERY is a SQL query run against that
+    database, e.g. revlearn load leads "SELECT * FROM leads" --db sqlite:///crm.db.
+    """
     with _command(workspace, as_json=as_json, debug=debug):
-        from revlearn.data.sources import load_file_into
+        from revlearn.data.sources import load_file_into, load_query_into
 
         ws = _workspace(workspace)
-        rows = load_file_into(ws, name, file)
+        if db is not None:
+            rows = load_query_into(ws, name, file, url=db)
+        else:
+            rows = load_file_into(ws, name, file)
         if as_json:
             _print_json({"table": name, "rows": rows, "workspace": str(ws.path)})
             return

@@ -9,6 +9,7 @@ no ``__all__``; the public classes and functions live in those modules.
 from __future__ import annotations
 
 import logging
+from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -88,7 +89,7 @@ def pick(frame: pd.DataFrame, columns: Sequence[str] | None, kind: Kind, where: 
     return chosen
 
 
-class FrameTransformer(TransformerMixin, BaseEstimator):
+class FrameTransformer(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared plumbing: column choice at fit, checks at transform, output names."""
 
     _kind: Kind = "numeric"
@@ -210,11 +211,13 @@ class FrameTransformer(TransformerMixin, BaseEstimator):
     def _validate_params_(self, where: str) -> None:
         """Raise ParameterError for unusable parameters (subclasses override)."""
 
+    @abstractmethod
     def _learn(self, frame: pd.DataFrame, columns: list[str], where: str) -> None:
-        raise NotImplementedError
+        """Learn the fitted state from the chosen columns."""
 
+    @abstractmethod
     def _apply(self, frame: pd.DataFrame, where: str) -> pd.DataFrame:
-        raise NotImplementedError
+        """Transform a checked frame with the fitted state."""
 
     def _names(self, inputs: list[str]) -> list[str]:
         return inputs

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from revlearn.data.io import SUPPORTED_EXTENSIONS, csv_relation_sql, read_file
+from revlearn.data.io import SUPPORTED_EXTENSIONS, csv_relation_sql, read_file, read_sql
 from revlearn.errors import InputError, NotFoundError, SchemaError, short_list
 from revlearn.store.workspace import Workspace, validate_name
 
-__all__ = ["load_file_into", "read_source"]
+__all__ = ["load_file_into", "load_query_into", "read_source"]
+
+_QUERY = re.compile(r"^\s*(select|with)\s", re.IGNORECASE)
 
 logger = logging.getLogger(__name__)
 
@@ -24,16 +27,22 @@ def _looks_like_path(source: str) -> bool:
     )
 
 
-def read_source(source: str | Path, workspace: Workspace) -> pd.DataFrame:
-    """Read a file, or a workspace table of that name.
+def _looks_like_query(source: str) -> bool:
+    return bool(_QUERY.match(source))
 
-    A path that exists is read as a file; otherwise a name without a file extension is
-    looked up among the workspace's tables.
+
+def read_source(source: str | Path, workspace: Workspace) -> pd.DataFrame:
+    """Read a file, a workspace table of that name, or a SQL query over the workspace.
+
+    A path that exists is read as a file; text starting with ``SELECT`` or ``WITH`` runs as
+    a read-only DuckDB query over the workspace's tables; otherwise a name without a file
+    extension is looked up among the tables.
 
     Parameters
     ----------
     source : str or Path
-        A file path or a table name (as given to ``revlearn load``).
+        A file path, a table name (as given to ``revlearn load``) or a SQL query such as
+        ``"SELECT * FROM leads WHERE country = 'Germany'"``.
     workspace : Workspace
         Where tables are looked up.
 
@@ -48,6 +57,8 @@ def read_source(source: str | Path, workspace: Workspace) -> pd.DataFrame:
         If neither a file nor a table of that name exists.
     """
     text = str(source)
+    if _looks_like_query(text):
+        return workspace.query(text)
     if Path(text).exists() or _looks_like_path(text):
         return read_file(text)
     if workspace.has_table(text):
@@ -110,6 +121,36 @@ def load_file_into(workspace: Workspace, name: str, path: str | Path) -> int:
         logger.info("Reloading %s with types sniffed over the whole file", path)
         full = expr.removesuffix(")") + ", sample_size=-1)"
         return workspace.import_query(name, f"SELECT * FROM {full}")
+
+
+def load_query_into(workspace: Workspace, name: str, query: str, *, url: str) -> int:
+    """Run a SQL query against a database (SQLAlchemy URL) and keep the result as a table.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        The target workspace.
+    name : str
+        Table name (letters, digits, underscores).
+    query : str
+        The query, e.g. ``"SELECT * FROM crm.leads"``.
+    url : str
+        SQLAlchemy URL, e.g. ``postgresql://user@host/crm`` or ``sqlite:///crm.db``.
+
+    Returns
+    -------
+    int
+        Rows written (atomically).
+
+    Raises
+    ------
+    InputError
+        If the query fails or the name is invalid.
+    MissingDependencyError
+        If SQLAlchemy (``revlearn[sql]``) is not installed.
+    """
+    validate_name(name)
+    return workspace.write_table(name, read_sql(query, url=url))
 
 
 def _is_cp1252(path: str | Path) -> bool:
