@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_demo_loads_tables_registers_a_model_and_reports(demo):
 
 def test_page_is_offline_and_carries_every_chart(demo):
     _, result, _ = demo
-    page = open(result["report"], encoding="utf-8").read()
+    page = Path(result["report"]).read_text(encoding="utf-8")
     assert "<script src=" not in page
     assert page.count('class="plotly-graph-div"') == 5
     assert "Lead scoring: which leads will convert, and why" in page

@@ -39,7 +39,7 @@ def test_params_round_trip_and_init_does_no_work(word):
 
 @pytest.mark.parametrize("word", sorted(USECASES))
 def test_unknown_parameter_is_named(word):
-    with pytest.raises(ParameterError, match="Unknown parameter 'colour'.*Valid parameters"):
+    with pytest.raises(ParameterError, match=r"Unknown parameter 'colour'.*Valid parameters"):
         USECASES[word]().set_params(colour="red")
 
 
