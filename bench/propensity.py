@@ -4,8 +4,9 @@ Peers (same rows, same splits, same machine, single-threaded):
 
 * scikit-learn logistic regression with one-hot encoding and scaling;
 * LightGBM with its defaults (object columns as pandas categories);
-* PyCaret's ``compare_models`` is not run: PyCaret 3.3 pins scikit-learn < 1.5 and
-  pandas < 2.2, which cannot be installed beside revlearn's stack.
+* PyCaret's ``compare_models`` is not run: PyCaret 3.3.2 (the newest on the index) pins
+  numpy < 1.27, pandas < 2.2 and scipy <= 1.11.4, which cannot share one environment (and
+  so one run) with revlearn's stack (numpy 2, pandas >= 2.2).
 
 Data: the demo company's leads (20,000; the leakage and contact columns dropped for the
 peers, as revlearn drops them itself) and the real UCI Online Shoppers sessions
