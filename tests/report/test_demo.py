@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from revlearn.errors import RevlearnWarning
 from revlearn.report.demo import run_demo
 from revlearn.store.registry import Registry
 from revlearn.store.workspace import Workspace
@@ -19,7 +20,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def demo(tmp_path_factory):
     workspace = Workspace(tmp_path_factory.mktemp("demo") / "ws")
     steps: list[str] = []
-    result = run_demo(workspace, n_leads=2500, progress=lambda msg, frac: steps.append(msg))
+    with pytest.warns(RevlearnWarning, match="call_duration_after"):  # the planted leak
+        result = run_demo(workspace, n_leads=2500, progress=lambda msg, frac: steps.append(msg))
     return workspace, result, steps
 
 
