@@ -570,7 +570,7 @@ def test_unknown_model_lists_known_models(fitted, leads_csv: Path, tmp_path: Pat
 def test_unknown_use_case(leads_csv: Path, workspace: Path) -> None:
     bad_input(
         run("fit", "unicorns", "-d", leads_csv, ws=workspace),
-        r"Unknown use case 'unicorns'\. \[revlearn fit\] Choose one of: leads",
+        r"Unknown use case 'unicorns'\. \[revlearn fit\] Choose one of: churn, leads",
     )
     assert not workspace.exists() or model_versions(workspace) == []
 

@@ -19,16 +19,18 @@ if TYPE_CHECKING:
     from revlearn.data.synth import make_company
     from revlearn.store.registry import Registry
     from revlearn.store.workspace import Workspace
+    from revlearn.usecases.churn import ChurnModel
     from revlearn.usecases.leads import LeadScorer
 
 _HOMES = {
+    "ChurnModel": "revlearn.usecases.churn",
     "LeadScorer": "revlearn.usecases.leads",
     "Registry": "revlearn.store.registry",
     "Workspace": "revlearn.store.workspace",
     "make_company": "revlearn.data.synth",
 }
 
-__all__ = ["LeadScorer", "Registry", "Workspace", "__version__", "make_company"]
+__all__ = ["ChurnModel", "LeadScorer", "Registry", "Workspace", "__version__", "make_company"]
 
 
 def __getattr__(name: str) -> Any:

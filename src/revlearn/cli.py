@@ -180,9 +180,12 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 # ------------------------------------------------------------------------------ fit
 @app.command()
 def fit(
-    usecase: Annotated[str, typer.Argument(help="What to model: leads.")],
+    usecase: Annotated[str, typer.Argument(help="What to model: leads or churn.")],
     data: DataOpt,
-    target: Annotated[str | None, typer.Option(help="Outcome column (default: converted).")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Outcome column (default: converted for leads, churned for churn)."),
+    ] = None,
     positive: Annotated[
         str | None, typer.Option(help="Outcome value that counts as positive (inferred).")
     ] = None,
@@ -439,6 +442,9 @@ def explain(
         for row in result.to_frame().itertuples():
             table.add_row(str(row.feature), f"{row.share:.1%}", str(row.direction))
         out.print(table)
+        out.print("[bold]Where it concentrates[/] (training rows):")
+        for line in result.drivers.headlines:
+            out.print(f"  • {escape(line)}")
         for note in result.notes:
             out.print(f"[dim]note:[/] {escape(note)}")
 

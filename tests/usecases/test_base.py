@@ -14,12 +14,13 @@ from revlearn.store.workspace import Workspace
 from revlearn.usecases import USECASES
 from revlearn.usecases._base import UseCase
 
-FAST = {"leads": {"candidates": ["logistic", "lightgbm"], "time_budget": 5.0}}
+FAST = {word: {"candidates": ["logistic", "lightgbm"], "time_budget": 5.0} for word in USECASES}
 
 
 @pytest.fixture(scope="module")
 def data():
-    return {"leads": make_company(n_leads=1500, n_customers=10, random_state=4).leads}
+    company = make_company(n_leads=1500, n_customers=1500, random_state=4)
+    return {"leads": company.leads, "churn": company.customers}
 
 
 def _fit(word: str, frame: pd.DataFrame, **extra) -> UseCase:

@@ -3,9 +3,10 @@
 A reason reads ``"pricing minutes 6.0: raises odds ×3.1"`` or ``"source social: lowers odds
 ÷2.0"``: the column (as a person named it), the row's value, the direction, and the factor
 ``exp(|contribution|)`` by which the odds are multiplied or divided, relative to an average
-row. Built with vectorised NumPy string operations, because batch scoring
-formats hundreds of thousands of reasons per second: NumPy 2's ``np.strings`` ufuncs join
-them in C on variable-width strings (``StringDType``), and factors come from a lookup table rather than one ``format`` call each.
+row. Built with vectorised NumPy string operations, because batch scoring formats hundreds
+of thousands of reasons per second: NumPy 2's ``np.strings`` ufuncs join them in C on
+variable-width strings (``StringDType``), and factors come from a lookup table rather than
+one ``format`` call each.
 """
 
 from __future__ import annotations

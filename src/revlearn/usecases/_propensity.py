@@ -29,6 +29,7 @@ from revlearn.evaluate.metrics import (
     binary_metrics,
     summarize_folds,
 )
+from revlearn.explain.drivers import Drivers, driver_segments
 from revlearn.explain.importance import Importance, global_importance
 from revlearn.explain.reasons import display_values, phrase_reasons
 from revlearn.models.candidates import CANDIDATE_NAMES, binary_candidates
@@ -47,6 +48,8 @@ LEAKAGE_AUC = 0.97
 HOT_SHARE, WARM_SHARE = 0.20, 0.50
 #: Column names that hold contact details (never model inputs when high-cardinality).
 _PERSONAL = re.compile(r"name|e-?mail|phone|mobile|address|street|zip|postcode", re.IGNORECASE)
+#: Rows and top columns used for the segment drivers.
+DRIVER_ROWS, N_DRIVERS = 20_000, 6
 #: Rows used for global importance and directions.
 EXPLAIN_ROWS = 5000
 
@@ -59,6 +62,8 @@ class Explanation:
     ----------
     importance : Importance
         Global importance with directions.
+    drivers : Drivers
+        Segments of the top columns against the base, in plain words.
     model : str
         The selected model's label.
     notes : tuple of str
@@ -66,6 +71,7 @@ class Explanation:
     """
 
     importance: Importance
+    drivers: Drivers
     model: str
     notes: tuple[str, ...]
 
@@ -85,9 +91,14 @@ class Explanation:
         Returns
         -------
         dict
-            ``algorithm``, ``method``, ``features`` and ``notes``.
+            ``algorithm``, ``method``, ``features``, ``drivers`` and ``notes``.
         """
-        return {"algorithm": self.model, **self.importance.to_dict(), "notes": list(self.notes)}
+        return {
+            "algorithm": self.model,
+            **self.importance.to_dict(),
+            "drivers": self.drivers.to_dict(),
+            "notes": list(self.notes),
+        }
 
 
 class PropensityModel(UseCase):
@@ -117,6 +128,7 @@ class PropensityModel(UseCase):
 
     usecase: ClassVar[str] = "propensity"
     subject: ClassVar[str] = "row"
+    outcome_word: ClassVar[str] = "outcome"
 
     def __init__(
         self,
@@ -330,7 +342,16 @@ class PropensityModel(UseCase):
         self.notes_ = notes
         self.n_rows_ = len(y)
         self.base_rate_ = float(y.mean())
-        self.importance_ = self._importance(typed[used], y).to_dict()
+        importance = self._importance(typed[used], y)
+        self.importance_ = importance.to_dict()
+        self.drivers_: dict[str, Any] = self._drivers(typed[used], y, importance).to_dict()
+
+    def _drivers(self, typed: pd.DataFrame, y: np.ndarray, importance: Importance) -> Drivers:
+        sample = typed.sample(min(len(typed), DRIVER_ROWS), random_state=self.random_state)
+        proba = self.model_.predict_proba(sample)
+        top = importance.table["feature"].head(N_DRIVERS).tolist()
+        ys = y[typed.index.get_indexer(sample.index)]
+        return driver_segments(sample, proba, top, y_true=ys, outcome=self.outcome_word)
 
     def _importance(self, typed: pd.DataFrame, y: np.ndarray) -> Importance:
         sample = typed.sample(min(len(typed), EXPLAIN_ROWS), random_state=self.random_state)
@@ -516,7 +537,29 @@ class PropensityModel(UseCase):
             importance = global_importance(
                 contrib, sample, self.model_.columns_, method="contributions"
             )
-        return Explanation(importance=importance, model=self.model_name_, notes=tuple(self.notes_))
+        return Explanation(
+            importance=importance,
+            drivers=self.causes(),
+            model=self.model_name_,
+            notes=tuple(self.notes_),
+        )
+
+    def causes(self) -> Drivers:
+        """Say which segments carry the outcome, measured on the training rows.
+
+        Returns
+        -------
+        Drivers
+            For the top columns, each segment's observed and predicted rate against the
+            base, its share of the predicted outcome, and headlines in plain words
+            ("contract = month-to-month: churn 1.3× the base ...").
+        """
+        self._check_fitted("causes")
+        return Drivers(
+            table=pd.DataFrame(self.drivers_["segments"]),
+            base_rate=float(self.drivers_["base_rate"]),
+            headlines=tuple(self.drivers_["headlines"]),
+        )
 
     def learning_curve(self) -> LearningCurve:
         """Return the learning curve and the data-sufficiency verdict measured at fit.

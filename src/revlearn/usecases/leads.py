@@ -57,6 +57,7 @@ class LeadScorer(PropensityModel):
 
     usecase: ClassVar[str] = "leads"
     subject: ClassVar[str] = "lead"
+    outcome_word: ClassVar[str] = "conversion"
 
     def __init__(
         self,
