@@ -27,7 +27,7 @@ def test_the_planted_segment_leads_the_headlines():
     table = drivers.table.set_index(["feature", "segment"])
     base = proba.mean()
     assert np.isclose(table.loc[("plan", "basic"), "ratio"], 0.45 / base)
-    assert drivers.headlines[0].startswith("plan = basic: churn 1.8× the base (45% vs 24%)")
+    assert drivers.headlines[0].startswith("plan = basic: churn 1.9× the base (45% vs 24%)")
     assert abs(table.loc["plan", "share_of_predicted"].sum() - 1.0) < 1e-12
 
 
