@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from revlearn.data.synth import make_company
+from revlearn.errors import ParameterError
 from revlearn.usecases.churn import ChurnModel
 
 
@@ -57,3 +59,43 @@ def test_predict_scores_every_customer(model, customers):
     out = model.predict(customers.head(200))
     assert out["customer_id"].tolist() == customers["customer_id"].head(200).tolist()
     assert out["reasons"].str.len().gt(0).mean() > 0.9
+
+
+def _events(n_customers: int = 1200, seed: int = 0) -> pd.DataFrame:
+    """Customers buy every ~10 days; 'fading' ones slow down, then most of them stop."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2024-01-01")
+    rows = []
+    for c in range(n_customers):
+        fading = rng.random() < 0.4
+        day = rng.integers(0, 20)
+        gap = 10.0
+        while day < 540:
+            rows.append((f"C{c:05d}", start + pd.Timedelta(days=int(day)), 20 + rng.random() * 30))
+            if fading and day > 300:
+                gap *= 1.35  # slows down, then drifts out of the 90-day window
+            day += max(1, int(rng.exponential(gap)))
+    return pd.DataFrame(rows, columns=["customer", "when", "amount"])
+
+
+def test_event_table_builds_labels_and_learns_the_fading():
+    events = _events()
+    model = ChurnModel(
+        customer_col="customer",
+        timestamp_col="when",
+        amount_col="amount",
+        horizon_days=90,
+        candidates=["logistic"],
+        time_budget=5,
+    ).fit(events)
+    assert model.activity_["cutoff"] < model.activity_["window_end"]
+    assert model.metrics_["roc_auc"] > 0.75
+    top = model.explain().to_frame()["feature"].head(3).tolist()
+    assert {"recency_days", "avg_gap_days", "activity_trend", "events_90d"} & set(top)
+    scored = model.predict(events)  # features as of the last event day
+    assert scored["customer"].is_unique and len(scored) == events["customer"].nunique()
+
+
+def test_event_mode_needs_the_customer_column():
+    with pytest.raises(ParameterError, match=r"customer column.*--customer"):
+        ChurnModel(timestamp_col="when").fit(_events(50))

@@ -6,6 +6,7 @@ which resolves a ``--data`` argument to a file or a workspace table.
 
 from __future__ import annotations
 
+from revlearn.data.activity import ChurnTable, activity_features, churn_table
 from revlearn.data.clean import (
     CategoryEncoder,
     CategoryNormalizer,
@@ -33,6 +34,7 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "CategoryEncoder",
     "CategoryNormalizer",
+    "ChurnTable",
     "ColumnTyper",
     "Company",
     "DateParts",
@@ -43,8 +45,10 @@ __all__ = [
     "RatioFeatures",
     "Role",
     "Schema",
+    "activity_features",
     "as_pandas",
     "check_columns",
+    "churn_table",
     "csv_relation_sql",
     "drop_duplicate_rows",
     "find_duplicate_contacts",

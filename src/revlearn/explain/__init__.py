@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from revlearn.explain.drivers import Drivers, driver_segments
 from revlearn.explain.importance import Importance, global_importance
+from revlearn.explain.pdp import PartialDependence, partial_dependence
 from revlearn.explain.reasons import phrase_reasons
+from revlearn.explain.surrogate import Surrogate, surrogate_tree
 
-__all__ = ["Importance", "global_importance", "phrase_reasons"]
+__all__ = [
+    "Drivers",
+    "Importance",
+    "PartialDependence",
+    "Surrogate",
+    "driver_segments",
+    "global_importance",
+    "partial_dependence",
+    "phrase_reasons",
+    "surrogate_tree",
+]

@@ -9,7 +9,6 @@ rows with reasons grouped by original column.
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
@@ -20,7 +19,7 @@ from sklearn import metrics as skm
 from sklearn.inspection import permutation_importance
 
 from revlearn.data.io import as_pandas
-from revlearn.data.schema import Role, check_columns, infer_schema, looks_like_id
+from revlearn.data.schema import Role, check_columns, infer_schema
 from revlearn.errors import InputError, ParameterError, RevlearnWarning, short_list
 from revlearn.evaluate.curves import LearningCurve, learning_curve_verdict
 from revlearn.evaluate.metrics import (
@@ -35,19 +34,17 @@ from revlearn.explain.reasons import display_values, phrase_reasons
 from revlearn.models.candidates import CANDIDATE_NAMES, binary_candidates
 from revlearn.models.select import Columns, Progress, measure_learning_curve, select_binary
 from revlearn.models.tabular import BinaryModel, fit_platt
+from revlearn.usecases._actions import ActionsMixin
 from revlearn.usecases._base import UseCase
+from revlearn.usecases._columns import LEAKAGE_AUC, duplicate_id_notes, left_out, single_auc
 from revlearn.usecases._target import binary_target
 
 __all__ = ["Explanation", "PropensityModel"]
 
 logger = logging.getLogger(__name__)
 
-#: A single numeric column whose rank AUC alone reaches this is treated as leakage.
-LEAKAGE_AUC = 0.97
 #: Tier cut-offs as shares of the training score distribution (hot = top 20 %).
 HOT_SHARE, WARM_SHARE = 0.20, 0.50
-#: Column names that hold contact details (never model inputs when high-cardinality).
-_PERSONAL = re.compile(r"name|e-?mail|phone|mobile|address|street|zip|postcode", re.IGNORECASE)
 #: Rows and top columns used for the segment drivers.
 DRIVER_ROWS, N_DRIVERS = 20_000, 6
 #: Rows used for global importance and directions.
@@ -101,7 +98,7 @@ class Explanation:
         }
 
 
-class PropensityModel(UseCase):
+class PropensityModel(ActionsMixin, UseCase):
     """Probability of a yes/no outcome per row, with reasons (base of LeadScorer, ChurnModel).
 
     Parameters
@@ -127,8 +124,6 @@ class PropensityModel(UseCase):
     """
 
     usecase: ClassVar[str] = "propensity"
-    subject: ClassVar[str] = "row"
-    outcome_word: ClassVar[str] = "outcome"
 
     def __init__(
         self,
@@ -176,25 +171,36 @@ class PropensityModel(UseCase):
         InputError
             If the outcome is not two-valued or too few rows remain.
         """
+        frame = as_pandas(data, where=f"{type(self).__name__}.fit")
+        return self._fit(frame, self.target_col, self.id_col, [], progress)
+
+    def _fit(
+        self,
+        frame: pd.DataFrame,
+        target_col: str,
+        id_col: str | None,
+        notes: list[str],
+        progress: Progress | None,
+    ) -> Self:
+        """Fit on a pandas frame with the given outcome and id columns."""
         where = f"{type(self).__name__}.fit"
-        frame = as_pandas(data, where=where)
         check_columns(
-            frame, [self.target_col], where=where, hint="Pass --target with the outcome column."
+            frame, [target_col], where=where, hint="Pass --target with the outcome column."
         )
-        if self.id_col is not None:
-            check_columns(frame, [self.id_col], where=where, hint="Pass --id with the id column.")
+        if id_col is not None:
+            check_columns(frame, [id_col], where=where, hint="Pass --id with the id column.")
         y_all, positive = binary_target(
-            frame[self.target_col],
+            frame[target_col],
             positive=self.positive,
-            where=f"{where}: column {self.target_col!r}",
+            where=f"{where}: column {target_col!r}",
         )
         keep = y_all.notna().to_numpy()
-        notes = _duplicate_id_notes(frame, self.id_col)
+        notes = notes + duplicate_id_notes(frame, id_col)
         if not keep.all():
             notes.append(f"{(~keep).sum():,} rows without an outcome were left out.")
         frame, y = frame.loc[keep].reset_index(drop=True), y_all[keep].to_numpy(dtype=int)
         self._check_size(y, where)
-        schema = infer_schema(frame, target=self.target_col, id_col=self.id_col)
+        schema = infer_schema(frame, target=target_col, id_col=id_col)
         typed = schema.apply(frame, where=where)
         columns, dropped = self._choose_columns(schema.roles, typed, y)
         notes += list(schema.notes) + dropped
@@ -224,7 +230,9 @@ class PropensityModel(UseCase):
         )
         if progress:
             progress("fitting the final model", 0.95)
-        self._finish(typed, y, schema, columns, selection, curve, positive, notes)
+        self._finish(
+            typed, y, schema, columns, selection, curve, positive, notes, target_col, id_col
+        )
         return self
 
     def _check_size(self, y: np.ndarray, where: str) -> None:
@@ -257,7 +265,7 @@ class PropensityModel(UseCase):
     ) -> tuple[Columns, list[str]]:
         numeric, categorical, notes = [], [], []
         for col, role in roles.items():
-            reason = _left_out(col, role, typed[col])
+            reason = left_out(col, role, typed[col])
             if reason:
                 notes.append(f"Column {col!r} left out: {reason}.")
             elif role in (Role.NUMERIC, Role.BOOLEAN):
@@ -266,7 +274,7 @@ class PropensityModel(UseCase):
                 categorical.append(col)
         if self.drop_leakage:
             for col in list(numeric):
-                auc = _single_auc(typed[col], y)
+                auc = single_auc(typed[col], y)
                 if auc >= LEAKAGE_AUC:
                     numeric.remove(col)
                     msg = (
@@ -275,7 +283,7 @@ class PropensityModel(UseCase):
                         "after the outcome. Pass --keep-leakage (drop_leakage=False) to keep it."
                     )
                     notes.append(msg)
-                    warnings.warn(msg, RevlearnWarning, stacklevel=3)
+                    warnings.warn(msg, RevlearnWarning, stacklevel=4)
         if not (numeric or categorical):
             raise InputError(
                 "No usable input columns remain after leaving out ids, dates, text, contact "
@@ -295,6 +303,8 @@ class PropensityModel(UseCase):
         curve: dict[str, Any],
         positive: str,
         notes: list[str],
+        target_col: str,
+        id_col: str | None,
     ) -> None:
         a, b = fit_platt(selection.oof_raw, y)
         used = columns.numeric + columns.categorical
@@ -316,11 +326,9 @@ class PropensityModel(UseCase):
         ]
         self.schema_ = schema
         self.roles_ = dict(schema.roles)
-        self.target_ = self.target_col
+        self.target_ = target_col
         self.positive_ = positive
-        self.id_col_ = self.id_col or next(
-            (c for c, r in schema.roles.items() if r == Role.ID), None
-        )
+        self.id_col_ = id_col or next((c for c, r in schema.roles.items() if r == Role.ID), None)
         self.input_columns_ = used
         self.columns_ = {
             "numeric": columns.numeric,
@@ -499,6 +507,11 @@ class PropensityModel(UseCase):
         """
         self._check_fitted("evaluate")
         where = f"{type(self).__name__}.evaluate"
+        frame, y = self._labelled(data, where)
+        return binary_metrics(y, self.predict_proba(frame), threshold=self.threshold_, where=where)
+
+    def _labelled(self, data: Any, where: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows with a known outcome, and that outcome as 0/1."""
         frame = as_pandas(data, where=where)
         check_columns(
             frame,
@@ -508,10 +521,7 @@ class PropensityModel(UseCase):
         )
         y, _ = binary_target(frame[self.target_], positive=self.positive_, where=where)
         keep = y.notna().to_numpy()
-        proba = self.predict_proba(frame.loc[keep])
-        return binary_metrics(
-            y[keep].to_numpy(dtype=int), proba, threshold=self.threshold_, where=where
-        )
+        return frame.loc[keep], y[keep].to_numpy(dtype=int)
 
     def explain(self, data: Any | None = None) -> Explanation:
         """Say which columns drive the predictions, and in which direction.
@@ -596,55 +606,3 @@ class PropensityModel(UseCase):
             "learning_curve": self.learning_curve_,
             "notes": self.notes_,
         }
-
-
-def _duplicate_id_notes(frame: Any, id_col: str | None) -> list[str]:
-    """Notes for id columns that repeat values (fit still works; predict keeps every row)."""
-    notes = []
-    for col in [id_col] if id_col else [c for c in frame.columns if looks_like_id(str(c))]:
-        values = frame[col].dropna()
-        repeated = values[values.duplicated(keep=False)]
-        if repeated.empty or (not id_col and values.nunique() < 0.95 * len(values)):
-            continue  # a foreign key such as account_id repeats by design
-        counts = f"{repeated.nunique():,} ids repeat over {len(repeated):,} rows"
-        example = f"(e.g. {repeated.iloc[0]!r})"
-        if id_col:
-            notes.append(
-                f"Column {col!r}: {counts} {example}; predictions keep one row per input "
-                "row, so those ids appear more than once. Remove duplicate records."
-            )
-        else:
-            notes.append(
-                f"Column {col!r} looks like an id but {counts} {example}, so it is not the row "
-                f"id and predictions are keyed by row position. Remove duplicate records, or "
-                f"pass --id {col} to key predictions by it."
-            )
-    return notes
-
-
-def _left_out(col: str, role: str, values: pd.Series) -> str | None:
-    """Why a column must not be learned from (None when it may be)."""
-    if role in (Role.ID, Role.TARGET):
-        return None  # handled as the key and the outcome
-    if role in (Role.TEXT, Role.CONSTANT, Role.EMPTY):
-        return f"it is {role} ({'free text' if role == Role.TEXT else 'uninformative'})"
-    if role == Role.DATETIME:
-        return (
-            "it is a date: future rows fall outside the dates seen in training, so derive "
-            "durations (e.g. days since first touch) instead"
-        )
-    distinct = values.nunique()
-    if role == Role.CATEGORICAL and distinct > 100:
-        if _PERSONAL.search(col):
-            return f"contact details ({distinct:,} distinct values) describe a person, not a trait"
-        if distinct > 0.5 * len(values):
-            return f"{distinct:,} distinct values look like an identifier, not a trait"
-    return None
-
-
-def _single_auc(values: pd.Series, y: np.ndarray) -> float:
-    known = values.notna().to_numpy()
-    if known.sum() < 20 or len(np.unique(y[known])) < 2 or values[known].nunique() < 2:
-        return 0.5
-    auc = skm.roc_auc_score(y[known], values.to_numpy(dtype=float)[known])
-    return float(max(auc, 1 - auc))
