@@ -715,3 +715,159 @@ def test_keep_leakage_flag_keeps_the_leaky_column(leads_csv, tmp_path):
     doc = json.loads(result.stdout)
     assert not any("leakage suspect" in note for note in doc["notes"])
     assert doc["metrics"]["roc_auc"] > 0.97  # the leak makes the outcome trivially predictable
+
+
+# ---------------------------------------------------------------- ROI, fairness, churn
+def test_evaluate_with_value_and_cost_reports_profit(fitted, leads_csv: Path) -> None:
+    ws, _ = fitted
+    doc = as_json(
+        run(
+            "evaluate",
+            "--model",
+            "leads",
+            "--data",
+            leads_csv,
+            "--value",
+            "2000",
+            "--cost",
+            "50",
+            "--capacity",
+            "100",
+            "--json",
+            ws=ws,
+        )
+    )
+    assert 0 < doc["profit"]["best_n"] <= 100
+    assert doc["profit"]["realised"] is True
+
+
+def test_predict_top_writes_the_contact_list(fitted, leads_csv: Path, tmp_path: Path) -> None:
+    ws, _ = fitted
+    out = tmp_path / "top.csv"
+    ok(
+        run(
+            "predict",
+            "--model",
+            "leads",
+            "--data",
+            leads_csv,
+            "--out",
+            out,
+            "--top",
+            "25",
+            "--value",
+            "2000",
+            "--cost",
+            "50",
+            ws=ws,
+        )
+    )
+    top = pd.read_csv(out)
+    assert len(top) == 25
+    assert top["expected_value"].is_monotonic_decreasing
+
+
+def test_value_without_cost_is_refused(fitted, leads_csv: Path) -> None:
+    ws, _ = fitted
+    bad_input(
+        run("evaluate", "--model", "leads", "--data", leads_csv, "--value", "10", ws=ws),
+        r"--value and --cost go together",
+    )
+
+
+def test_negative_cost_is_refused(fitted, leads_csv: Path) -> None:
+    ws, _ = fitted
+    bad_input(
+        run(
+            "evaluate",
+            "--model",
+            "leads",
+            "--data",
+            leads_csv,
+            "--value",
+            "10",
+            "--cost",
+            "-1",
+            ws=ws,
+        ),
+        r"cost",
+    )
+
+
+def test_unknown_sensitive_column_is_named(fitted, leads_csv: Path) -> None:
+    ws, _ = fitted
+    bad_input(
+        run("evaluate", "--model", "leads", "--data", leads_csv, "--sensitive", "age", ws=ws),
+        r"Column 'age' not found.*--sensitive",
+    )
+
+
+def test_single_group_sensitive_column_is_refused(fitted, company, tmp_path: Path) -> None:
+    ws, _ = fitted
+    path = tmp_path / "one_group.csv"
+    company.leads.assign(group="same").to_csv(path, index=False)
+    bad_input(
+        run("evaluate", "--model", "leads", "--data", path, "--sensitive", "group", ws=ws),
+        r"only one group",
+    )
+
+
+def test_fit_churn_from_an_event_table(company, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    rows = [
+        (f"C{c}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(d)))
+        for c in range(300)
+        for d in np.sort(rng.integers(0, 400 if c % 3 else 250, 12))
+    ]
+    path = tmp_path / "events.csv"
+    pd.DataFrame(rows, columns=["customer", "when"]).to_csv(path, index=False)
+    doc = as_json(
+        run(
+            "fit",
+            "churn",
+            "--data",
+            path,
+            "--customer",
+            "customer",
+            "--timestamp",
+            "when",
+            "--horizon-days",
+            "60",
+            "--time-budget",
+            "3",
+            "--json",
+            ws=tmp_path / "ws",
+        )
+    )
+    assert doc["id"] == "customer"
+    assert any("Cut-off" in note for note in doc["notes"])
+
+
+def test_event_options_do_not_apply_to_leads(leads_csv: Path, tmp_path: Path) -> None:
+    bad_input(
+        run("fit", "leads", "--data", leads_csv, "--timestamp", "created_at", ws=tmp_path / "ws"),
+        r"do not apply to 'leads'",
+    )
+
+
+def test_horizon_longer_than_history_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    pd.DataFrame({"customer": ["a", "b"], "when": ["2025-01-01", "2025-01-20"]}).to_csv(
+        path, index=False
+    )
+    bad_input(
+        run(
+            "fit",
+            "churn",
+            "--data",
+            path,
+            "--customer",
+            "customer",
+            "--timestamp",
+            "when",
+            "--horizon-days",
+            "90",
+            ws=tmp_path / "ws",
+        ),
+        r"history is only",
+    )

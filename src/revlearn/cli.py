@@ -63,6 +63,34 @@ DataOpt = Annotated[
     ),
 ]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Registered model name.")]
+EVENTS = "Churn from an event table"
+MONEY = "Return on contact (value of a success, cost of a contact)"
+ValueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--value",
+        help="Value of a saved customer / a conversion: a number, or a column holding it.",
+        rich_help_panel=MONEY,
+    ),
+]
+CostOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--cost", help="Cost of one contact (call, offer, e-mail).", rich_help_panel=MONEY
+    ),
+]
+SuccessOpt = Annotated[
+    float,
+    typer.Option(
+        "--success-rate",
+        help="Share of contacted would-be churners the action saves (1 for leads).",
+        rich_help_panel=MONEY,
+    ),
+]
+SensitiveOpt = Annotated[
+    str | None,
+    typer.Option("--sensitive", help="Columns to check for unfair treatment, e.g. gender,region."),
+]
 VersionOpt = Annotated[
     int | None, typer.Option("--version", help="Model version (default latest).")
 ]
@@ -195,6 +223,31 @@ def fit(
     keep_leakage: Annotated[
         bool, typer.Option(help="Keep columns that alone predict the outcome almost perfectly.")
     ] = False,
+    customer: Annotated[
+        str | None,
+        typer.Option(help="churn from events: the customer id column.", rich_help_panel=EVENTS),
+    ] = None,
+    timestamp: Annotated[
+        str | None,
+        typer.Option(help="churn from events: when each event happened.", rich_help_panel=EVENTS),
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option(help="churn from events: money per event.", rich_help_panel=EVENTS)
+    ] = None,
+    horizon_days: Annotated[
+        int,
+        typer.Option(
+            help="churn from events: days without activity that count as churn.",
+            rich_help_panel=EVENTS,
+        ),
+    ] = 90,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            help="churn from events: training cut-off day (default: last event − horizon).",
+            rich_help_panel=EVENTS,
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -203,6 +256,8 @@ def fit(
     """Train a model for a use case, select it by cross-validation and register it.
 
     Repeated ids do not stop the fit: a note says so, and predict keeps every input row.
+    `fit churn --customer C --timestamp T` learns from an event table instead of a
+    customer table: the label is no activity in the --horizon-days after the cut-off.
     """
     with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -225,6 +280,21 @@ def fit(
         }
         if target is not None:
             params["target_col"] = target
+        if timestamp is not None or customer is not None:
+            if usecase != "churn":
+                raise ParameterError(
+                    f"--customer/--timestamp build churn labels from events; they do not "
+                    f"apply to {usecase!r}.",
+                    where="revlearn fit",
+                    fix="Use them with `revlearn fit churn`.",
+                )
+            params.update(
+                customer_col=customer,
+                timestamp_col=timestamp,
+                amount_col=amount,
+                horizon_days=horizon_days,
+                until=until,
+            )
         model = USECASES[usecase](**params)
         started = time.perf_counter()
         with _progress(not as_json) as update:
@@ -300,12 +370,23 @@ def predict(
     no_reasons: Annotated[
         bool, typer.Option("--no-reasons", help="Skip reasons (faster).")
     ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(help="Write only the N rows worth contacting, best expected value first."),
+    ] = None,
+    value: ValueOpt = None,
+    cost: CostOpt = None,
+    success_rate: SuccessOpt = 1.0,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Score rows with a registered model and write a CSV (id, score, tier, reasons)."""
+    """Score rows with a registered model and write a CSV (id, score, tier, reasons).
+
+    With --top N only the N rows to contact are written, ordered by expected value
+    (score × value × success rate − cost; by score when no --value is given).
+    """
     with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.report.files import write_csv_atomic
@@ -316,7 +397,24 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws)
         started = time.perf_counter()
-        scored = fitted.predict(frame, reasons=not no_reasons)  # type: ignore[attr-defined]
+        money = _money(value, cost)
+        if top is not None:
+            scored = fitted.contact_list(  # type: ignore[attr-defined]
+                frame,
+                top=top,
+                value=money[0] if money else 1.0,
+                cost=money[1] if money else 0.0,
+                success_rate=success_rate,
+                reasons=not no_reasons,
+            )
+        elif money is not None:
+            raise ParameterError(
+                "--value and --cost only rank a contact list.",
+                where="revlearn predict",
+                fix="Add --top N, or drop --value/--cost.",
+            )
+        else:
+            scored = fitted.predict(frame, reasons=not no_reasons)  # type: ignore[attr-defined]
         write_csv_atomic(scored, out_file)
         seconds = time.perf_counter() - started
         registry.log_prediction(
@@ -363,46 +461,100 @@ def evaluate(
     model: ModelOpt,
     data: DataOpt,
     version: VersionOpt = None,
+    value: ValueOpt = None,
+    cost: CostOpt = None,
+    success_rate: SuccessOpt = 1.0,
+    capacity: Annotated[
+        int | None, typer.Option(help="Most contacts the team can make.", rich_help_panel=MONEY)
+    ] = None,
+    sensitive: SensitiveOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Measure a registered model on labelled data (AUC, precision, recall, ...)."""
+    """Measure a registered model on labelled data: quality, profit of acting, fairness.
+
+    With --value and --cost it finds how many to contact for the most profit; with
+    --sensitive it compares selection and error rates across groups.
+    """
     with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.store.registry import Registry
 
         ws = _workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
-        result = fitted.evaluate(read_source(data, ws))  # type: ignore[attr-defined]
+        frame = read_source(data, ws)
+        result = fitted.evaluate(frame)  # type: ignore[attr-defined]
+        doc: dict[str, Any] = {
+            "model": record.name,
+            "version": record.version,
+            "metrics": result.to_dict(),
+        }
+        money = _money(value, cost)
+        if money is not None:
+            curve = fitted.profit(  # type: ignore[attr-defined]
+                frame,
+                value=money[0],
+                cost=money[1],
+                success_rate=success_rate,
+                capacity=capacity,
+            )
+            doc["profit"] = curve.to_dict()
+        if sensitive:
+            fair = fitted.fairness(frame, _columns(sensitive))  # type: ignore[attr-defined]
+            doc["fairness"] = fair.to_dict()
         if as_json:
-            _print_json(
-                {"model": record.name, "version": record.version, "metrics": result.to_dict()}
-            )
+            _print_json(doc)
             return
-        c = result.confusion
-        out.print(
-            _kv_table(
-                f"{record.name} v{record.version} on {data}",
-                [
-                    ("rows", f"{result.n_rows:,} ({result.n_positive:,} positive)"),
-                    ("ROC AUC", f"{result.roc_auc:.3f}"),
-                    ("PR AUC", f"{result.pr_auc:.3f}"),
-                    ("log loss", f"{result.log_loss:.3f}"),
-                    ("Brier", f"{result.brier:.3f}"),
-                    (
-                        f"at threshold {result.threshold:.2f}",
-                        f"precision {result.precision:.3f}, recall {result.recall:.3f}, "
-                        f"F1 {result.f1:.3f}, accuracy {result.accuracy:.3f}",
-                    ),
-                    (
-                        "confusion",
-                        f"TP {c['tp']:,}  FP {c['fp']:,}  FN {c['fn']:,}  TN {c['tn']:,}",
-                    ),
-                ],
-            )
+        _show_metrics(result, f"{record.name} v{record.version} on {data}")
+        if money is not None:
+            out.print(f"[bold]Profit:[/] {escape(curve.verdict)}")
+        if sensitive:
+            for line in fair.verdicts:
+                out.print(f"[bold]Fairness:[/] {escape(line)}")
+
+
+def _money(value: str | None, cost: float | None) -> tuple[float | str, float] | None:
+    """(value, cost) when both are given; a number-like value becomes a float."""
+    if value is None and cost is None:
+        return None
+    if value is None or cost is None:
+        raise ParameterError(
+            "--value and --cost go together.",
+            where="--value/--cost",
+            fix="Pass both, e.g. --value 500 --cost 20.",
         )
+    try:
+        return float(value), cost
+    except ValueError:
+        return value, cost
+
+
+def _columns(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _show_metrics(result: Any, title: str) -> None:
+    c = result.confusion
+    out.print(
+        _kv_table(
+            title,
+            [
+                ("rows", f"{result.n_rows:,} ({result.n_positive:,} positive)"),
+                ("ROC AUC", f"{result.roc_auc:.3f}"),
+                ("PR AUC", f"{result.pr_auc:.3f}"),
+                ("log loss", f"{result.log_loss:.3f}"),
+                ("Brier", f"{result.brier:.3f}"),
+                (
+                    f"at threshold {result.threshold:.2f}",
+                    f"precision {result.precision:.3f}, recall {result.recall:.3f}, "
+                    f"F1 {result.f1:.3f}, accuracy {result.accuracy:.3f}",
+                ),
+                ("confusion", f"TP {c['tp']:,}  FP {c['fp']:,}  FN {c['fn']:,}  TN {c['tn']:,}"),
+            ],
+        )
+    )
 
 
 # -------------------------------------------------------------------------- explain

@@ -72,3 +72,13 @@ def test_same_seed_same_predictions(word, data):
     first = _fit(word, data[word], random_state=3).predict(data[word], reasons=False)
     second = _fit(word, data[word], random_state=3).predict(data[word], reasons=False)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_models_saved_before_a_parameter_existed_still_load():
+    from revlearn.usecases.churn import ChurnModel
+
+    state = dict(vars(ChurnModel(horizon_days=30)))
+    del state["until"], state["horizon_days"]  # as saved by an older revlearn
+    restored = ChurnModel.__new__(ChurnModel)
+    restored.__setstate__(state)
+    assert restored.until is None and restored.horizon_days == 90

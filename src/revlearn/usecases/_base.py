@@ -92,6 +92,15 @@ class UseCase:
                 "workspace registry.",
             )
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a saved model; parameters added since it was saved get their defaults."""
+        signature = inspect.signature(type(self).__init__)
+        for name in self._param_names():
+            default = signature.parameters[name].default
+            if name not in state and default is not inspect.Parameter.empty:
+                state[name] = default
+        self.__dict__.update(state)
+
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({params})"
