@@ -24,6 +24,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/propensity.py
+	$(BIN)/python bench/churn.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -29,14 +29,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
-from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from _peers import peer_scores
 from revlearn import LeadScorer, make_company
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,42 +60,6 @@ def _peer_frame(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, np.ndar
     return X, y
 
 
-def _logistic(X: pd.DataFrame, y: np.ndarray) -> object:
-    design = ColumnTransformer(
-        [
-            (
-                "cat",
-                OneHotEncoder(handle_unknown="ignore"),
-                make_column_selector(dtype_include=[object, bool]),
-            ),
-            (
-                "num",
-                make_pipeline(_Imputer(), StandardScaler()),
-                make_column_selector(dtype_exclude=[object, bool]),
-            ),
-        ]
-    )
-    return make_pipeline(design, LogisticRegression(max_iter=2000)).fit(X, y)
-
-
-def _Imputer() -> object:
-    from sklearn.impute import SimpleImputer
-
-    return SimpleImputer(strategy="median")
-
-
-def _lightgbm(X: pd.DataFrame, y: np.ndarray) -> object:
-    return LGBMClassifier(n_jobs=1, verbose=-1).fit(_categories(X), y)
-
-
-def _categories(X: pd.DataFrame) -> pd.DataFrame:
-    out = X.copy()
-    for col in out.columns:
-        if out[col].dtype == object or out[col].dtype == bool:
-            out[col] = out[col].astype("category")
-    return out
-
-
 def compare(name: str, frame: pd.DataFrame, target: str) -> list[dict[str, object]]:
     rows = []
     X_all, y_all = _peer_frame(frame, target)
@@ -120,14 +80,8 @@ def compare(name: str, frame: pd.DataFrame, target: str) -> list[dict[str, objec
                 "fit_s": fit_s,
             }
         )
-        for method, fit in (("sklearn logistic", _logistic), ("LightGBM defaults", _lightgbm)):
-            t0 = time.perf_counter()
-            model = fit(X_all.iloc[train], y_all[train])
-            fit_s = time.perf_counter() - t0
-            X_test = X_all.iloc[test]
-            X_test = _categories(X_test) if method.startswith("LightGBM") else X_test
-            auc = roc_auc_score(y_all[test], model.predict_proba(X_test)[:, 1])  # type: ignore[attr-defined]
-            rows.append({"data": name, "seed": seed, "method": method, "auc": auc, "fit_s": fit_s})
+        peers = peer_scores(X_all.iloc[train], y_all[train], X_all.iloc[test], y_all[test])
+        rows += [{"data": name, "seed": seed, **peer} for peer in peers]
         print(f"  {name} seed {seed} done", file=sys.stderr)
     return rows
 
