@@ -871,3 +871,36 @@ def test_horizon_longer_than_history_is_refused(tmp_path: Path) -> None:
         ),
         r"history is only",
     )
+
+
+def test_report_writes_an_offline_page(fitted, leads_csv: Path, tmp_path: Path) -> None:
+    ws, _ = fitted
+    page = tmp_path / "leads.html"
+    doc = as_json(
+        run(
+            "report",
+            "--model",
+            "leads",
+            "--data",
+            leads_csv,
+            "--out",
+            page,
+            "--value",
+            "2000",
+            "--cost",
+            "50",
+            "--json",
+            ws=ws,
+        )
+    )
+    html = page.read_text(encoding="utf-8")
+    assert doc["report"] == str(page.resolve())
+    assert "<script src=" not in html
+    assert "how many to contact for the most profit" in html.lower()
+
+
+def test_profile_html_page(leads_csv: Path, tmp_path: Path) -> None:
+    page = tmp_path / "profile.html"
+    doc = as_json(run("profile", leads_csv, "--target", "converted", "--html", page, "--json"))
+    assert doc["html"] == str(page.resolve())
+    assert page.read_text(encoding="utf-8").count('class="plotly-graph-div"') >= 10

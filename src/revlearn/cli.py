@@ -87,6 +87,9 @@ SuccessOpt = Annotated[
         rich_help_panel=MONEY,
     ),
 ]
+CapacityOpt = Annotated[
+    int | None, typer.Option(help="Most contacts the team can make.", rich_help_panel=MONEY)
+]
 SensitiveOpt = Annotated[
     str | None,
     typer.Option("--sensitive", help="Columns to check for unfair treatment, e.g. gender,region."),
@@ -355,6 +358,7 @@ def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
             f"{c['seconds']:.1f}",
         )
     out.print(table)
+    out.print(f"[bold]Fit:[/] {summary['fit_verdict']}")
     out.print(f"[bold]Data:[/] {summary['learning_curve']['verdict']}")
     for note in summary["notes"]:
         out.print(f"[dim]note:[/] {escape(note)}")
@@ -464,9 +468,7 @@ def evaluate(
     value: ValueOpt = None,
     cost: CostOpt = None,
     success_rate: SuccessOpt = 1.0,
-    capacity: Annotated[
-        int | None, typer.Option(help="Most contacts the team can make.", rich_help_panel=MONEY)
-    ] = None,
+    capacity: CapacityOpt = None,
     sensitive: SensitiveOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -678,6 +680,9 @@ def profile(
         str | None, typer.Option(help="Outcome column (enables leakage checks).")
     ] = None,
     id_col: Annotated[str | None, typer.Option("--id", help="Id column.")] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the profile as an HTML page with charts.")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -695,10 +700,18 @@ def profile(
                 fix=f"Columns: {short_list(frame.columns)}.",
             )
         result = run_profile(frame, target=target, id_col=id_col)
+        page = None
+        if html is not None:
+            from revlearn.report.files import write_text_atomic
+            from revlearn.report.profile_page import profile_page
+
+            page = write_text_atomic(profile_page(result, frame, title=str(data)), html)
         if as_json:
-            _print_json(result.to_dict())
+            _print_json({**result.to_dict(), "html": page})
             return
         _show_profile(result, str(data))
+        if page is not None:
+            out.print(f"[bold]Page:[/] {page}")
 
 
 def _show_profile(result: Any, source: str) -> None:
@@ -735,6 +748,55 @@ def _show_profile(result: Any, source: str) -> None:
             f"[{colour.get(finding.severity, 'white')}]{finding.severity:>7}[/] "
             + escape(finding.message)
         )
+
+
+# --------------------------------------------------------------------------- report
+@app.command()
+def report(
+    model: ModelOpt,
+    data: DataOpt,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
+    version: VersionOpt = None,
+    value: ValueOpt = None,
+    cost: CostOpt = None,
+    success_rate: SuccessOpt = 1.0,
+    capacity: CapacityOpt = None,
+    sensitive: SensitiveOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Write one offline HTML page about a model, measured on labelled data.
+
+    Metrics with their spread, ROC/PR/lift/gains, calibration, the profit curve (with
+    --value and --cost), drivers, partial dependence, surrogate rules, fairness (with
+    --sensitive) and the data-sufficiency verdict.
+    """
+    with _command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.report.files import write_text_atomic
+        from revlearn.report.model_report import model_report
+        from revlearn.store.registry import Registry
+
+        ws = _workspace(workspace)
+        fitted, record = Registry(ws).load(model, version)
+        money = _money(value, cost)
+        page = model_report(
+            fitted,  # type: ignore[arg-type]
+            read_source(data, ws),
+            value=money[0] if money else None,
+            cost=money[1] if money else None,
+            success_rate=success_rate,
+            capacity=capacity,
+            sensitive=tuple(_columns(sensitive or "")),
+            name=f"{record.name} v{record.version}",
+        )
+        target = write_text_atomic(page, out_file)
+        if as_json:
+            _print_json({"model": record.name, "version": record.version, "report": target})
+            return
+        out.print(f"Report on {record.name} v{record.version}: {target}")
 
 
 # ----------------------------------------------------------------------------- demo

@@ -34,3 +34,8 @@ def test_failure_leaves_previous_file(tmp_path, monkeypatch):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match=r"does not exist.*Create it"):
         write_text_atomic("x", tmp_path / "nope" / "page.html")
+
+
+def test_files_get_ordinary_permissions(tmp_path):
+    target = write_text_atomic("x", tmp_path / "page.html")
+    assert target.stat().st_mode & 0o044 == 0o044  # group and others may read, as with open()

@@ -1,8 +1,8 @@
 """``revlearn demo``: the demo company end to end, written to one offline HTML page.
 
 Generates the seeded demo company, loads it into the workspace, fits every use case that
-exists (lead scoring so far) on older rows, measures it on the newest rows it never saw,
-registers the model and renders the results with charts.
+exists (lead scoring and churn) on older rows, measures each on the newest rows it never
+saw, registers the models and renders the full model reports with charts.
 """
 
 from __future__ import annotations
@@ -17,74 +17,84 @@ from revlearn.data.profile import profile
 from revlearn.data.sources import load_file_into
 from revlearn.data.synth import make_company
 from revlearn.evaluate.curves import gains_table
-from revlearn.report.figures import (
-    calibration_figure,
-    candidates_figure,
-    gains_figure,
-    importance_figure,
-    learning_curve_figure,
-)
+from revlearn.evaluate.metrics import BinaryMetrics
+from revlearn.report.figures import candidates_figure
 from revlearn.report.files import write_text_atomic
 from revlearn.report.html import Section, render_page
+from revlearn.report.model_report import model_sections
 from revlearn.store.registry import Registry, fingerprint
 from revlearn.store.workspace import Workspace
+from revlearn.usecases._propensity import PropensityModel
+from revlearn.usecases.churn import ChurnModel
 from revlearn.usecases.leads import LeadScorer
 
 __all__ = ["run_demo"]
 
 Progress = Callable[[str, float], None]
 
-#: Share of the newest leads held out to measure the model honestly.
+#: Share of the newest rows held out to measure each model honestly.
 HOLDOUT_SHARE = 0.2
+#: Business assumptions of the demo: a conversion is worth 2,000 and a sales call costs 50;
+#: a saved customer is worth a year of a typical 100 monthly charge, a retention offer
+#: costs 30 and saves 30 % of the churners it reaches.
+LEAD_VALUE, LEAD_COST = 2000.0, 50.0
+CHURN_VALUE, CHURN_COST, CHURN_SUCCESS = 1200.0, 30.0, 0.3
 
 
-def _split_by_time(leads: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    order = pd.to_datetime(leads["created_at"]).sort_values(kind="stable").index
+def _split_by_time(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    order = pd.to_datetime(frame[column]).sort_values(kind="stable").index
     cut = int(len(order) * (1 - HOLDOUT_SHARE))
-    return leads.loc[order[:cut]], leads.loc[order[cut:]]
+    return frame.loc[order[:cut]], frame.loc[order[cut:]]
 
 
-def _lead_section(scorer: LeadScorer, holdout: pd.DataFrame) -> tuple[Section, list[str]]:
-    metrics = scorer.evaluate(holdout)
-    y = (
-        holdout[scorer.target_].astype(str).str.casefold() == str(scorer.positive_).casefold()
-    ).to_numpy(dtype=int)
-    scored = scorer.predict(holdout)
+def _intro_section(
+    model: PropensityModel, holdout: pd.DataFrame, title: str
+) -> tuple[Section, BinaryMetrics, pd.DataFrame]:
+    """Headline numbers, the candidates tried and the ten best-scored held-out rows."""
+    frame, y = model._labelled(holdout, "run_demo")
+    metrics = model.evaluate(frame)
+    scored = model.predict(frame)
     gains = gains_table(y, scored["score"].to_numpy())
-    summary = scorer.summary()
-    top = scorer.explain().to_frame()
+    summary = model.summary()
     cv = summary["cv"]["roc_auc"]
+    word, subject = model.outcome_word, model.subject
     text = [
-        f"Chosen model: {summary['model']}, trained on {summary['rows']:,} older leads "
-        f"({summary['base_rate']:.1%} converted) and measured on the {len(holdout):,} newest.",
+        f"Chosen model: {summary['model']}, trained on {summary['rows']:,} older {subject}s "
+        f"({summary['base_rate']:.1%} {word}) and measured on the {len(frame):,} newest.",
         f"Held-out ROC AUC {metrics.roc_auc:.3f} (cross-validated {cv['mean']:.3f} ± "
-        f"{cv['std']:.3f}); the top decile converts ×{gains['lift'].iloc[0]:.1f} the average; "
-        f"calling the top 20 % reaches {gains['cum_gain'].iloc[1]:.0%} of all conversions.",
-        f"Strongest drivers: {', '.join(top['feature'].head(3))}.",
-        summary["learning_curve"]["verdict"],
-        *summary["notes"],
+        f"{cv['std']:.3f}); the top decile has ×{gains['lift'].iloc[0]:.1f} the average "
+        f"{word} rate; the top 20 % holds {gains['cum_gain'].iloc[1]:.0%} of all {word} cases.",
     ]
     best = scored.sort_values("rank").head(10)
-    show = best.merge(holdout[[scorer.id_col_, scorer.target_]], on=scorer.id_col_)
+    show = best.merge(frame[[model.id_col_, model.target_]], on=model.id_col_)
     section = Section(
-        title="Lead scoring: which leads will convert, and why",
+        title=title,
         text=text,
-        figures=[
-            importance_figure(top),
-            gains_figure(gains),
-            calibration_figure(y, scored["score"].to_numpy()),
-            candidates_figure(summary["candidates"]),
-            learning_curve_figure(summary["learning_curve"]),
-        ],
-        tables=[show[[scorer.id_col_, "score", "tier", "reasons", scorer.target_]]],
+        figures=[candidates_figure(summary["candidates"])],
+        tables=[show[[model.id_col_, "score", "tier", "reasons", model.target_]]],
     )
-    line = (
-        f"Lead scoring: {summary['model']}, held-out ROC AUC {metrics.roc_auc:.3f} "
+    return section, metrics, gains
+
+
+def _summary_lines(
+    scorer: LeadScorer,
+    lead_metrics: BinaryMetrics,
+    gains: pd.DataFrame,
+    churn: ChurnModel,
+    churn_metrics: BinaryMetrics,
+) -> list[str]:
+    top = scorer.explain().to_frame()["feature"].head(3)
+    cv = scorer.summary()["cv"]["roc_auc"]
+    ccv = churn.summary()["cv"]["roc_auc"]
+    headlines = churn.causes().headlines
+    return [
+        f"Lead scoring: {scorer.model_name_}, held-out ROC AUC {lead_metrics.roc_auc:.3f} "
         f"(cv {cv['mean']:.3f} ± {cv['std']:.3f}); top decile converts "
-        f"×{gains['lift'].iloc[0]:.1f} the average; top drivers "
-        f"{', '.join(top['feature'].head(3))}."
-    )
-    return section, [line]
+        f"×{gains['lift'].iloc[0]:.1f} the average; top drivers {', '.join(top)}.",
+        f"Churn: {churn.model_name_}, held-out ROC AUC {churn_metrics.roc_auc:.3f} "
+        f"(cv {ccv['mean']:.3f} ± {ccv['std']:.3f}); top driver segment: "
+        f"{headlines[0] if headlines else 'none stands out'}.",
+    ]
 
 
 def _profile_section(leads: pd.DataFrame) -> Section:
@@ -104,11 +114,27 @@ def _profile_section(leads: pd.DataFrame) -> Section:
     )
 
 
+def _register(
+    workspace: Workspace, model: PropensityModel, name: str, train: pd.DataFrame
+) -> dict[str, Any]:
+    record = Registry(workspace).save(
+        model,
+        name=name,
+        usecase=name,
+        params=model.get_params(),
+        metrics=model.metrics_,
+        fingerprint=fingerprint(train),
+    )
+    return {"name": record.name, "version": record.version}
+
+
 def run_demo(
     workspace: Workspace,
     *,
     out_dir: Path | None = None,
     n_leads: int = 8000,
+    n_customers: int = 4000,
+    time_budget: float = 50.0,
     random_state: int = 0,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -122,6 +148,10 @@ def run_demo(
         Folder of the HTML page (default: the workspace folder).
     n_leads : int, default=8000
         Leads in the demo company.
+    n_customers : int, default=4000
+        Customers in the demo company.
+    time_budget : float, default=50.0
+        Seconds of model selection, shared 3:2 between lead scoring and churn.
     random_state : int, default=0
         Seed of the company and the models.
     progress : callable, optional
@@ -130,51 +160,74 @@ def run_demo(
     Returns
     -------
     dict
-        ``report`` (path of the page), ``summary`` (lines), ``tables`` and ``models``.
+        ``report`` (path of the page), ``summary`` (one line per use case), ``tables``
+        (rows per loaded table), ``models`` (``name`` and ``version`` per registered
+        model), ``holdout_rows`` (held-out leads and customers) and ``seed``.
     """
 
     def step(message: str, fraction: float) -> None:
         if progress:
             progress(message, fraction)
 
+    def stage(label: str, start: float, width: float) -> Progress:
+        return lambda message, fraction: step(f"{label}: {message}", start + width * fraction)
+
     step("generating the demo company", 0.0)
-    company = make_company(n_leads=n_leads, random_state=random_state)
+    company = make_company(n_leads=n_leads, n_customers=n_customers, random_state=random_state)
     data_dir = workspace.path / "demo-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     files = company.write(data_dir)
     tables = {name: load_file_into(workspace, name, path) for name, path in files.items()}
-    train, holdout = _split_by_time(company.leads)
-
-    def fit_progress(message: str, fraction: float) -> None:
-        step(f"lead scoring: {message}", 0.1 + 0.7 * fraction)
-
-    scorer = LeadScorer(random_state=random_state, time_budget=30.0).fit(
-        train, progress=fit_progress
+    lead_train, lead_holdout = _split_by_time(company.leads, "created_at")
+    scorer = LeadScorer(random_state=random_state, time_budget=0.6 * time_budget).fit(
+        lead_train, progress=stage("lead scoring", 0.05, 0.45)
     )
-    record = Registry(workspace).save(
-        scorer,
-        name="leads",
-        usecase="leads",
-        params=scorer.get_params(),
-        metrics=scorer.metrics_,
-        fingerprint=fingerprint(train),
+    churn_train, churn_holdout = _split_by_time(company.customers, "signup_date")
+    churn = ChurnModel(random_state=random_state, time_budget=0.4 * time_budget).fit(
+        churn_train, progress=stage("churn", 0.5, 0.3)
     )
-    step("writing the report", 0.9)
-    lead_section, lines = _lead_section(scorer, holdout)
+    registered = [
+        _register(workspace, scorer, "leads", lead_train),
+        _register(workspace, churn, "churn", churn_train),
+    ]
+    step("writing the report", 0.85)
+    lead_intro, lead_metrics, gains = _intro_section(
+        scorer, lead_holdout, "Lead scoring: which leads will convert, and why"
+    )
+    churn_intro, churn_metrics, _ = _intro_section(
+        churn, churn_holdout, "Churn: which customers will leave, and why"
+    )
+    sections = [
+        lead_intro,
+        *model_sections(
+            scorer, lead_holdout, value=LEAD_VALUE, cost=LEAD_COST, name="Lead scoring"
+        ),
+        churn_intro,
+        *model_sections(
+            churn,
+            churn_holdout,
+            value=CHURN_VALUE,
+            cost=CHURN_COST,
+            success_rate=CHURN_SUCCESS,
+            sensitive=("gender",),
+            name="Churn",
+        ),
+        _profile_section(company.leads),
+    ]
     page = render_page(
         "revlearn demo: Northwind Cloud (a fictional B2B SaaS company)",
-        [lead_section, _profile_section(company.leads)],
-        subtitle=f"{n_leads:,} leads · seed {random_state} · every number "
-        "below was computed by this run",
+        sections,
+        subtitle=f"{n_leads:,} leads · {n_customers:,} customers · seed {random_state} · "
+        "every number below was computed by this run",
     )
     target = (out_dir or workspace.path) / "revlearn-demo.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     report = write_text_atomic(page, target)
     return {
         "report": str(report),
-        "summary": lines,
+        "summary": _summary_lines(scorer, lead_metrics, gains, churn, churn_metrics),
         "tables": {k: int(v) for k, v in tables.items()},
-        "models": [{"name": record.name, "version": record.version}],
-        "holdout_rows": len(holdout),
+        "models": registered,
+        "holdout_rows": {"leads": len(lead_holdout), "customers": len(churn_holdout)},
         "seed": random_state,
     }

@@ -124,13 +124,15 @@ def learning_curve_figure(curve: dict[str, Any]) -> go.Figure:
     return fig
 
 
-def gains_figure(gains: pd.DataFrame) -> go.Figure:
+def gains_figure(gains: pd.DataFrame, *, outcome: str = "positives") -> go.Figure:
     """Cumulative gains: share of all positives found when contacting the top x %.
 
     Parameters
     ----------
     gains : pandas.DataFrame
         From :func:`revlearn.evaluate.curves.gains_table`.
+    outcome : str, default="positives"
+        What a positive is called on the axis ("conversions", "churners").
 
     Returns
     -------
@@ -154,7 +156,7 @@ def gains_figure(gains: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title="Cumulative gains on held-out rows",
         xaxis_title="share contacted",
-        yaxis_title="share of conversions found",
+        yaxis_title=f"share of {outcome} found",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",
         **_LAYOUT,

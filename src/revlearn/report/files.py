@@ -32,6 +32,13 @@ def _target(path: str | Path) -> Path:
     return target
 
 
+def _readable(tmp: str) -> None:
+    """Give the file the permissions a plain ``open(..., "w")`` would (mkstemp uses 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+
+
 def write_text_atomic(text: str, path: str | Path) -> Path:
     """Write text to ``path`` so readers see the old file or the whole new one, never half.
 
@@ -57,6 +64,7 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        _readable(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -93,6 +101,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
             tmp,
             write_options=pa_csv.WriteOptions(quoting_style="needed"),
         )
+        _readable(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

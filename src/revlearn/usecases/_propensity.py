@@ -21,7 +21,7 @@ from sklearn.inspection import permutation_importance
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import Role, check_columns, infer_schema
 from revlearn.errors import InputError, ParameterError, RevlearnWarning, short_list
-from revlearn.evaluate.curves import LearningCurve, learning_curve_verdict
+from revlearn.evaluate.curves import LearningCurve, fit_verdict, learning_curve_verdict
 from revlearn.evaluate.metrics import (
     BinaryMetrics,
     best_f1_threshold,
@@ -589,7 +589,8 @@ class PropensityModel(ActionsMixin, UseCase):
         -------
         dict
             ``model``, ``rows``, ``base_rate``, ``positive``, ``metrics`` (cross-validated
-            means), ``cv`` (mean/std/min/max), ``candidates``, ``learning_curve``, ``notes``.
+            means), ``cv`` (mean/std/min/max), ``candidates``, ``learning_curve``,
+            ``fit_verdict`` (over- or underfitting in plain words), ``notes``.
         """
         self._check_fitted("summary")
         return {
@@ -604,5 +605,11 @@ class PropensityModel(ActionsMixin, UseCase):
             "candidates": self.candidates_,
             "skipped": self.skipped_,
             "learning_curve": self.learning_curve_,
+            "fit_verdict": fit_verdict(
+                self.metrics_["train_" + self.metric],
+                self.metrics_[self.metric],
+                metric=self.metric,
+                more_data_helps=self.learning_curve_["more_data_helps"],
+            ),
             "notes": self.notes_,
         }
