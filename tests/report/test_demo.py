@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,8 +10,7 @@ from revlearn.errors import RevlearnWarning
 from revlearn.report.demo import run_demo
 from revlearn.store.registry import Registry
 from revlearn.store.workspace import Workspace
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.report.conftest import needs_chromium, render
 
 
 @pytest.fixture(scope="module")
@@ -63,28 +60,10 @@ def test_page_is_offline_and_carries_every_chart(demo):
     assert "Lead scoring: fairness" not in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+@needs_chromium
 def test_page_renders_its_charts_in_a_headless_browser(demo, tmp_path):
     _, result, _ = demo
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            f"file://{result['report']}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    shown = render(Path(result["report"]), tmp_path, "--dump-dom")
+    assert shown.errors == []
+    dom = shown.dom
     assert dom.count('class="main-svg"') >= 33  # Plotly drew every chart, with no network

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from revlearn.data.synth import make_company
 from revlearn.errors import InputError
 from revlearn.report.model_report import model_report, model_sections
 from revlearn.usecases.churn import ChurnModel
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.report.conftest import needs_chromium, render
 
 
 @pytest.fixture(scope="module")
@@ -97,33 +92,7 @@ def test_rejects_an_unfitted_model_and_one_outcome(fitted):
         model_sections(model, held_out[held_out["churned"] == held_out["churned"].iloc[0]])
 
 
-def _chromium(tmp_path: Path, page: Path, *args: str) -> str:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=8000",
-            *args,
-            f"file://{page}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+@needs_chromium
 def test_page_draws_every_chart_in_a_headless_browser(fitted, tmp_path):
     model, held_out = fitted
     html = model_report(
@@ -134,10 +103,10 @@ def test_page_draws_every_chart_in_a_headless_browser(fitted, tmp_path):
     assert "<script src=" not in html
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
-    dom = _chromium(tmp_path, page, "--dump-dom")
-    assert dom.count('class="main-svg"') >= n_figures
-    assert "Error" not in dom.split("</script>")[-1]
+    shown = render(page, tmp_path, "--dump-dom")
+    assert shown.errors == []
+    assert shown.dom.count('class="main-svg"') >= n_figures
     shot = tmp_path / "report.png"
-    _chromium(tmp_path, page, f"--screenshot={shot}", "--window-size=1300,4000")
+    render(page, tmp_path, f"--screenshot={shot}", "--window-size=1300,4000")
     assert shot.exists()
     assert shot.stat().st_size > 50_000

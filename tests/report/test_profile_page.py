@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +10,7 @@ from revlearn.data.profile import profile
 from revlearn.data.synth import make_company
 from revlearn.errors import InputError
 from revlearn.report.profile_page import profile_page
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.report.conftest import needs_chromium, render
 
 
 @pytest.fixture(scope="module")
@@ -54,27 +50,11 @@ def test_rejects_a_table_that_was_not_profiled(leads):
         profile_page(result, leads.drop(columns=["country"]), title="leads")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+@needs_chromium
 def test_page_draws_in_a_headless_browser(leads, tmp_path):
     page = tmp_path / "profile.html"
     page.write_text(profile_page(profile(leads), leads, title="leads"), encoding="utf-8")
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            f"file://{page}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    shown = render(page, tmp_path, "--dump-dom")
+    assert shown.errors == []
+    dom = shown.dom
     assert dom.count('class="main-svg"') >= page.read_text().count('class="plotly-graph-div"')
