@@ -58,3 +58,10 @@ def test_fairness_finds_the_planted_gender_bias(model, split):
 def test_fairness_names_a_missing_sensitive_column(model, split):
     with pytest.raises(SchemaError, match=r"ethnicity.*--sensitive"):
         model.fairness(split[1], ["ethnicity"])
+
+
+def test_every_yes_no_use_case_can_act():
+    from revlearn.usecases import USECASES
+    from revlearn.usecases._actions import ActionsMixin
+
+    assert all(issubclass(cls, ActionsMixin) for cls in USECASES.values())
