@@ -7,6 +7,7 @@ from revlearn.explain.importance import Importance, global_importance
 from revlearn.explain.pdp import PartialDependence, partial_dependence
 from revlearn.explain.reasons import phrase_reasons
 from revlearn.explain.surrogate import Surrogate, surrogate_tree
+from revlearn.explain.tree import model_tree
 
 __all__ = [
     "Drivers",
@@ -15,6 +16,7 @@ __all__ = [
     "Surrogate",
     "driver_segments",
     "global_importance",
+    "model_tree",
     "partial_dependence",
     "phrase_reasons",
     "surrogate_tree",

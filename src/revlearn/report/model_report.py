@@ -28,6 +28,7 @@ from revlearn.evaluate.metrics import BinaryMetrics
 from revlearn.explain.pdp import partial_dependence
 from revlearn.explain.reasons import display_values
 from revlearn.explain.surrogate import surrogate_tree
+from revlearn.explain.tree import model_tree
 from revlearn.report.figures import (
     calibration_figure,
     gains_figure,
@@ -300,6 +301,18 @@ def _effects_sections(model: PropensityModel, typed: pd.DataFrame, name: str) ->
         "cross or diverge mean the column works differently for different rows."
     )
     tree = surrogate_tree(predict, typed, outcome=outcome, subject=f"{model.subject}s")
+    own = model_tree(model, typed, outcome=outcome, subject=f"{model.subject}s")
+    rules = (
+        []
+        if own is None
+        else [
+            Section(
+                title=f"{_prefix(model, name)}the model's own tree",
+                text=[own.summary, *[_stop(f"Rule: {rule}") for rule in own.rules]],
+                figures=[surrogate_figure(own)],
+            )
+        ]
+    )
     return [
         Section(
             title=f"{_prefix(model, name)}how the top columns move the score",
@@ -311,6 +324,7 @@ def _effects_sections(model: PropensityModel, typed: pd.DataFrame, name: str) ->
             text=[f"Rules: {tree.summary}", *[_stop(f"Rule: {rule}") for rule in tree.rules]],
             figures=[surrogate_figure(tree)],
         ),
+        *rules,
     ]
 
 
