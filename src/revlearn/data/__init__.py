@@ -19,6 +19,7 @@ from revlearn.data.dedupe import drop_duplicate_rows, find_duplicate_contacts
 from revlearn.data.features import loyalty_score
 from revlearn.data.io import SUPPORTED_EXTENSIONS, as_pandas, csv_relation_sql, read_file, read_sql
 from revlearn.data.profile import Finding, Profile, profile
+from revlearn.data.rfm import rfm_summary
 from revlearn.data.schema import (
     ColumnTyper,
     Role,
@@ -61,4 +62,5 @@ __all__ = [
     "read_file",
     "read_source",
     "read_sql",
+    "rfm_summary",
 ]
