@@ -28,3 +28,7 @@ def leads_csv(company: Company, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def workspace(tmp_path: Path) -> Path:
     """A fresh workspace directory path (not created yet)."""
     return tmp_path / "workspace"
+
+
+#: The project's shared data: ``shared/`` sits beside the repository (also in CI).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

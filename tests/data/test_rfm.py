@@ -5,8 +5,9 @@ import pytest
 
 from revlearn.data.rfm import rfm_summary
 from revlearn.errors import InputError, ParameterError, SchemaError
+from tests.conftest import SHARED_DATA
 
-CDNOW = "/work/shared/data/cdnow/CDNOW_sample.txt"
+CDNOW = SHARED_DATA / "cdnow" / "CDNOW_sample.txt"
 
 
 @pytest.fixture

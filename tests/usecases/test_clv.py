@@ -18,8 +18,9 @@ from revlearn.usecases.clv import (
     fit_gamma_gamma,
     gamma_gamma_expected_spend,
 )
+from tests.conftest import SHARED_DATA
 
-CDNOW = "/work/shared/data/cdnow/CDNOW_sample.txt"
+CDNOW = SHARED_DATA / "cdnow" / "CDNOW_sample.txt"
 
 
 @pytest.fixture(scope="module")
