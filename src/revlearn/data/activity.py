@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import logging
 import operator
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
-from pandas.api import types as ptypes
 
+from revlearn.data._events import check_event_columns, prepare_events
 from revlearn.data.io import as_pandas
-from revlearn.data.schema import check_columns
-from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError
+from revlearn.errors import InputError, ParameterError
 
 __all__ = ["ChurnTable", "activity_features", "churn_table"]
 
@@ -45,8 +43,6 @@ _FEATURES = (
     "avg_gap_days",
 )
 _AMOUNT_FEATURES = ("monetary", "avg_amount", "spend_90d", "spend_prev_90d", "spend_trend")
-_BLANKS = frozenset({"", "na", "n/a", "nan", "nat", "null", "none", "-"})
-_FLAGS = {"customer_col": "--customer", "timestamp_col": "--timestamp", "amount_col": "--amount"}
 
 _FEATURE_SQL = """
     SELECT
@@ -245,7 +241,7 @@ def churn_table(
             fix="Load a table with one row per order, login or transaction.",
         )
     _check_roles(frame, customer_col, timestamp_col, amount_col, where)
-    codes, ids, days, amounts, notes = _prepare(
+    codes, ids, days, amounts, notes = prepare_events(
         frame, customer_col, timestamp_col, amount_col, where
     )
     cutoff = _resolve_cutoff(until, horizon, int(days.min()), int(days.max()), where)
@@ -331,7 +327,9 @@ def activity_features(
             fix="Load a table with one row per order, login or transaction.",
         )
     _check_roles(frame, customer_col, timestamp_col, amount_col, where)
-    codes, ids, days, amounts, _ = _prepare(frame, customer_col, timestamp_col, amount_col, where)
+    codes, ids, days, amounts, _ = prepare_events(
+        frame, customer_col, timestamp_col, amount_col, where
+    )
     cutoff = int(days.max()) if until is None else _parse_until(until, where)
     if cutoff < int(days.min()):
         raise InputError(
@@ -371,17 +369,7 @@ def _check_roles(
     amount_col: str | None,
     where: str,
 ) -> None:
-    roles = {"customer_col": customer_col, "timestamp_col": timestamp_col}
-    if amount_col is not None:
-        roles["amount_col"] = amount_col
-    present = set(map(str, frame.columns))
-    flags = [f"{_FLAGS[role]} <column>" for role, col in roles.items() if col not in present]
-    check_columns(
-        frame,
-        list(roles.values()),
-        where=where,
-        hint=f"Pass {' and '.join(flags)} with the right name." if flags else None,
-    )
+    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     taken = set(_FEATURES) | set(_AMOUNT_FEATURES) | {"churned"}
     if customer_col in taken:
         raise ParameterError(
@@ -389,89 +377,6 @@ def _check_roles(
             where=f"{where}(customer_col=...)",
             fix="Rename it first, e.g. events.rename(columns={...: 'customer_id'}).",
         )
-
-
-def _prepare(
-    frame: pd.DataFrame,
-    customer_col: str,
-    timestamp_col: str,
-    amount_col: str | None,
-    where: str,
-) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray | None, list[str]]:
-    """Return customer codes, ids, day numbers (days since 1970) and amounts; drop blanks."""
-    stamps = _parse_timestamps(frame[timestamp_col], timestamp_col, where)
-    codes, ids = pd.factorize(frame[customer_col], use_na_sentinel=True)
-    amounts = None if amount_col is None else _parse_amounts(frame[amount_col], amount_col, where)
-    keep = (codes >= 0) & stamps.notna().to_numpy()
-    notes: list[str] = []
-    if not keep.all():
-        n_drop = int((~keep).sum())
-        message = (
-            f"Dropped {n_drop:,} of {len(frame):,} events without a customer id "
-            f"({customer_col!r}) or a timestamp ({timestamp_col!r})."
-        )
-        if not keep.any():
-            raise InputError(
-                message, where=where, fix="Pass the right --customer and --timestamp columns."
-            )
-        warnings.warn(message, RevlearnWarning, stacklevel=3)
-        notes.append(message)
-    days = stamps.to_numpy(dtype="datetime64[ns]")[keep].astype("datetime64[D]").astype(np.int64)
-    if amounts is not None:
-        amounts = amounts[keep]
-    return codes[keep], pd.Index(ids), days, amounts, notes
-
-
-def _parse_timestamps(series: pd.Series, name: str, where: str) -> pd.Series:
-    """Return naive datetimes (UTC for values with an offset); NaT for blanks."""
-    if ptypes.is_datetime64_any_dtype(series):
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            return series.dt.tz_convert("UTC").dt.tz_localize(None)
-        return series
-    if ptypes.is_numeric_dtype(series) or ptypes.is_bool_dtype(series):
-        raise SchemaError(
-            f"Column {name!r} holds numbers ({series.dtype}), not dates.",
-            where=where,
-            fix=f"Convert it first, e.g. pd.to_datetime(events[{name!r}], unit='s') for Unix "
-            "seconds, or pass --timestamp with a date column.",
-        )
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    text = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    todo = parsed.isna()
-    if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="mixed", errors="coerce", utc=True)
-    values = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    failed = np.isnat(values) & ~text.str.lower().isin(_BLANKS).to_numpy()
-    if failed.any():
-        n_failed = int(np.isin(codes, np.flatnonzero(failed)).sum())
-        raise InputError(
-            f"{n_failed:,} of {len(series):,} timestamps in column {name!r} could not be "
-            f"read as dates, e.g. {text[failed].iloc[0]!r}.",
-            where=where,
-            fix="Write them like 2025-03-31 or 2025-03-31 14:05, remove those rows, or pass "
-            "the right column with --timestamp.",
-        )
-    out = np.append(values, np.datetime64("NaT", "ns"))[codes]  # code -1 (blank) → NaT
-    return pd.Series(out, index=series.index, name=series.name)
-
-
-def _parse_amounts(series: pd.Series, name: str, where: str) -> np.ndarray:
-    if ptypes.is_numeric_dtype(series) and not ptypes.is_bool_dtype(series):
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    text = series.astype(str).str.strip().str.lower()
-    failed = np.isnan(numbers) & series.notna().to_numpy() & ~text.isin(_BLANKS).to_numpy()
-    if ptypes.is_bool_dtype(series) or failed.any():
-        example = series[failed].iloc[0] if failed.any() else series.iloc[0]
-        raise SchemaError(
-            f"{int(failed.sum()) or len(series):,} of {len(series):,} values in column "
-            f"{name!r} are not amounts of money, e.g. {example!r}.",
-            where=where,
-            fix="Convert them to numbers first (drop currency symbols and thousands "
-            "separators) or pass another column with --amount.",
-        )
-    return numbers
 
 
 def _resolve_cutoff(

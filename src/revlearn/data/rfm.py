@@ -18,15 +18,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from revlearn.data.activity import _prepare
+from revlearn.data._events import check_event_columns, prepare_events
 from revlearn.data.io import as_pandas
-from revlearn.data.schema import check_columns
 from revlearn.errors import InputError, ParameterError
 
 __all__ = ["rfm_summary"]
 
 _UNITS = {"D": 1.0, "W": 7.0}
-_FLAGS = {"customer_col": "--customer", "timestamp_col": "--timestamp", "amount_col": "--amount"}
 
 _SUMMARY_SQL = """
     WITH daily AS (
@@ -136,14 +134,16 @@ def rfm_summary(
     where = "rfm_summary"
     unit = _check_unit(time_unit, where)
     frame = as_pandas(transactions, where=where)
-    _check_roles(frame, customer_col, timestamp_col, amount_col, where)
+    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     if frame.empty:
         raise InputError(
             "The transaction table is empty (no rows).",
             where=where,
             fix="Load a table with one row per order or transaction.",
         )
-    codes, ids, days, amounts, _ = _prepare(frame, customer_col, timestamp_col, amount_col, where)
+    codes, ids, days, amounts, _ = prepare_events(
+        frame, customer_col, timestamp_col, amount_col, where
+    )
     start = _day(min_date, "min_date", where) if min_date is not None else int(days.min())
     end = _day(until, "until", where) if until is not None else int(days.max())
     summary = _aggregate(codes, days, amounts, start, end, unit)
@@ -187,26 +187,6 @@ def _aggregate(
     for col in ("recency", "T", "monetary"):
         result[col] = result[col].astype(float)
     return result
-
-
-def _check_roles(
-    frame: pd.DataFrame,
-    customer_col: str,
-    timestamp_col: str,
-    amount_col: str | None,
-    where: str,
-) -> None:
-    roles = {"customer_col": customer_col, "timestamp_col": timestamp_col}
-    if amount_col is not None:
-        roles["amount_col"] = amount_col
-    present = set(map(str, frame.columns))
-    flags = [f"{_FLAGS[role]} <column>" for role, col in roles.items() if col not in present]
-    check_columns(
-        frame,
-        list(roles.values()),
-        where=where,
-        hint=f"Pass {' and '.join(flags)} with the right name." if flags else None,
-    )
 
 
 def _check_unit(time_unit: str, where: str) -> float:
