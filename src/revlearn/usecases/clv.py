@@ -15,6 +15,7 @@ a weight, so millions of customers fit in seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,33 +173,20 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any, *, penalizer: float = 0.0) -
     x, t_x, big_t = _check_rfm(frequency, recency, T, "fit_bgnbd")
     _check_nonnegative(penalizer, "penalizer", "fit_bgnbd")
     rows, weights = _aggregate(np.column_stack([x, t_x, big_t]))
-    total = float(weights.sum())
-
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        ll, grad = _bgnbd_loglik(np.exp(theta), rows[:, 0], rows[:, 1], rows[:, 2])
-        params = np.exp(theta)
-        value = -float(weights @ ll) / total + penalizer * float(params @ params)
-        gradient = -(weights @ grad) / total * params + 2.0 * penalizer * params * params
-        return value, gradient
-
-    result = minimize(
-        objective,
-        np.zeros(4),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[_LOG_BOUNDS] * 4,
-        options=_OPTIONS,
+    (r, alpha, a, b), ll, converged = _maximise(
+        lambda params: _bgnbd_loglik(params, rows[:, 0], rows[:, 1], rows[:, 2]),
+        weights,
+        n_params=4,
+        penalizer=penalizer,
     )
-    r, alpha, a, b = (float(v) for v in np.exp(result.x))
-    ll, _ = _bgnbd_loglik(np.exp(result.x), rows[:, 0], rows[:, 1], rows[:, 2])
     return BGNBDParams(
         r=r,
         alpha=alpha,
         a=a,
         b=b,
-        log_likelihood=float(weights @ ll),
-        n_customers=int(total),
-        converged=bool(result.success),
+        log_likelihood=ll,
+        n_customers=int(weights.sum()),
+        converged=converged,
     )
 
 
@@ -338,33 +326,54 @@ def fit_gamma_gamma(frequency: Any, monetary: Any, *, penalizer: float = 0.0) ->
             fix="Leave them out or compute monetary with rfm_summary(amount_col=...).",
         )
     rows, weights = _aggregate(np.column_stack([x[keep], m[keep]]))
+    (p, q, v), ll, converged = _maximise(
+        lambda params: _gamma_gamma_loglik(params, rows[:, 0], rows[:, 1]),
+        weights,
+        n_params=3,
+        penalizer=penalizer,
+    )
+    return GammaGammaParams(
+        p=p,
+        q=q,
+        v=v,
+        log_likelihood=ll,
+        n_customers=int(weights.sum()),
+        converged=converged,
+    )
+
+
+def _maximise(
+    loglik: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    weights: np.ndarray,
+    *,
+    n_params: int,
+    penalizer: float,
+) -> tuple[list[float], float, bool]:
+    """Maximum likelihood on log-parameters with the analytic gradient (L-BFGS-B).
+
+    ``loglik(params)`` returns the per-row log-likelihoods and their gradients with respect
+    to the parameters; rows are weighted (identical customers fitted once). Returns the
+    parameters, the total log-likelihood and whether the optimiser converged.
+    """
     total = float(weights.sum())
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         params = np.exp(theta)
-        ll, grad = _gamma_gamma_loglik(params, rows[:, 0], rows[:, 1])
+        ll, grad = loglik(params)
         value = -float(weights @ ll) / total + penalizer * float(params @ params)
         gradient = -(weights @ grad) / total * params + 2.0 * penalizer * params * params
         return value, gradient
 
     result = minimize(
         objective,
-        np.zeros(3),
+        np.zeros(n_params),
         jac=True,
         method="L-BFGS-B",
-        bounds=[_LOG_BOUNDS] * 3,
+        bounds=[_LOG_BOUNDS] * n_params,
         options=_OPTIONS,
     )
-    p, q, v = (float(val) for val in np.exp(result.x))
-    ll, _ = _gamma_gamma_loglik(np.exp(result.x), rows[:, 0], rows[:, 1])
-    return GammaGammaParams(
-        p=p,
-        q=q,
-        v=v,
-        log_likelihood=float(weights @ ll),
-        n_customers=int(total),
-        converged=bool(result.success),
-    )
+    ll, _ = loglik(np.exp(result.x))
+    return [float(v) for v in np.exp(result.x)], float(weights @ ll), bool(result.success)
 
 
 def gamma_gamma_expected_spend(
