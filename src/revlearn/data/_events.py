@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from revlearn.data.schema import check_columns
-from revlearn.errors import InputError, RevlearnWarning, SchemaError
+from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError
 
 #: Text that means "no value" in a date or amount column.
 BLANKS = frozenset({"", "na", "n/a", "nan", "nat", "null", "none", "-"})
@@ -130,3 +130,24 @@ def parse_amounts(series: pd.Series, name: str, where: str) -> np.ndarray:
             "separators) or pass another column with --amount.",
         )
     return numbers
+
+
+def day_number(value: str | pd.Timestamp, name: str, where: str) -> int:
+    """Return the day number (days since 1970-01-01) of a date, dropping the time of day."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            f"{name} must be a date, got {value!r}.",
+            where=f"{where}({name}=...)",
+            fix=f"Pass {name} like '2025-03-31'.",
+        ) from exc
+    if pd.isna(stamp):
+        raise ParameterError(
+            f"{name} must be a date, got {value!r}.",
+            where=f"{where}({name}=...)",
+            fix=f"Pass {name} like '2025-03-31'.",
+        )
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))

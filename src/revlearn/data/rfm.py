@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from revlearn.data._events import check_event_columns, prepare_events
+from revlearn.data._events import check_event_columns, day_number, prepare_events
 from revlearn.data.io import as_pandas
 from revlearn.errors import InputError, ParameterError
 
@@ -144,8 +144,8 @@ def rfm_summary(
     codes, ids, days, amounts, _ = prepare_events(
         frame, customer_col, timestamp_col, amount_col, where
     )
-    start = _day(min_date, "min_date", where) if min_date is not None else int(days.min())
-    end = _day(until, "until", where) if until is not None else int(days.max())
+    start = day_number(min_date, "min_date", where) if min_date is not None else int(days.min())
+    end = day_number(until, "until", where) if until is not None else int(days.max())
     summary = _aggregate(codes, days, amounts, start, end, unit)
     if summary.empty:
         raise InputError(
@@ -197,27 +197,6 @@ def _check_unit(time_unit: str, where: str) -> float:
             fix="Pass time_unit='W' or time_unit='D'.",
         )
     return _UNITS[time_unit]
-
-
-def _day(value: str | pd.Timestamp, name: str, where: str) -> int:
-    """Return the day number (days since 1970-01-01) of a date, dropping the time of day."""
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"{name} must be a date, got {value!r}.",
-            where=f"{where}({name}=...)",
-            fix=f"Pass {name} like '2025-03-31'.",
-        ) from exc
-    if pd.isna(stamp):
-        raise ParameterError(
-            f"{name} must be a date, got {value!r}.",
-            where=f"{where}({name}=...)",
-            fix=f"Pass {name} like '2025-03-31'.",
-        )
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))
 
 
 def _iso(day: int) -> str:
