@@ -165,6 +165,7 @@ def test_customer_columns_types_and_ranges(big: Company) -> None:
     [
         ({"n_leads": 5}, r"n_leads=5 is not a whole number of at least 10.*n_leads=5000"),
         ({"n_customers": 2.5}, r"n_customers=2.5 is not a whole number"),
+        ({"n_shoppers": 0}, r"n_shoppers=0 is not a whole number"),
         ({"n_leads": True}, r"n_leads=True"),
         ({"random_state": -1}, r"random_state=-1 is not a non-negative integer"),
     ],
@@ -331,7 +332,9 @@ def test_clean_leads_hold_none_of_the_mess() -> None:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n_leads=st.integers(10, 400), seed=st.integers(0, 2**32 - 1), is_dirty=st.booleans())
 def test_any_seed_gives_consistent_leads(n_leads: int, seed: int, is_dirty: bool) -> None:
-    company = make_company(n_leads=n_leads, n_customers=10, random_state=seed, dirty=is_dirty)
+    company = make_company(
+        n_leads=n_leads, n_customers=10, n_shoppers=10, random_state=seed, dirty=is_dirty
+    )
     leads = company.leads
     assert len(leads) == n_leads and leads["lead_id"].is_unique
     assert (leads["email_clicks"] <= leads["email_opens"]).all()
@@ -342,10 +345,11 @@ def test_any_seed_gives_consistent_leads(n_leads: int, seed: int, is_dirty: bool
 # --- writing -------------------------------------------------------------------------------
 
 
-def test_write_creates_both_csv_files(tmp_path: Path) -> None:
-    company = make_company(n_leads=30, n_customers=20)
+def test_write_creates_the_csv_files(tmp_path: Path) -> None:
+    company = make_company(n_leads=30, n_customers=20, n_shoppers=20)
     paths = company.write(tmp_path / "demo")
-    assert set(paths) == {"leads", "customers"}
+    assert set(paths) == {"leads", "customers", "orders"}
+    assert len(pd.read_csv(paths["orders"])) == len(company.orders)
     back = pd.read_csv(paths["leads"])
     assert back.shape == company.leads.shape
     assert back["lead_id"].tolist() == company.leads["lead_id"].tolist()

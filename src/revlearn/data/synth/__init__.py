@@ -1,8 +1,10 @@
 """The embedded demo data: a seeded fictional B2B SaaS company with planted truths.
 
-``make_company()`` returns leads (for lead scoring) and customers (for churn), with effects
-planted on purpose so that tests and tutorials can check that a model finds them; see
-:mod:`revlearn.data.synth.leads` and :mod:`revlearn.data.synth.customers` for the truths.
+``make_company()`` returns leads (for lead scoring), customers (for churn) and web-shop order
+lines (for lifetime value, segments, market basket and fraud), with effects planted on
+purpose so that tests and tutorials can check that a model finds them; see
+:mod:`revlearn.data.synth.leads`, :mod:`revlearn.data.synth.customers` and
+:mod:`revlearn.data.synth.orders` for the truths.
 """
 
 from __future__ import annotations

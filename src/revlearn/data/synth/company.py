@@ -1,10 +1,11 @@
-"""The demo company: a seeded fictional B2B SaaS business with leads and customers.
+"""The demo company: a seeded fictional business with leads, customers and shop orders.
 
 :func:`make_company` draws every table from one seed (``numpy.random.SeedSequence``, one
 child stream per table, so the number of leads does not change the customers). The dates
 end at a fixed reference date (2025-06-30), never today's, so a seed always gives the same
-frames. The planted truths are documented in :mod:`revlearn.data.synth.leads` and
-:mod:`revlearn.data.synth.customers` and returned in ``Company.truths``.
+frames. The planted truths are documented in :mod:`revlearn.data.synth.leads`,
+:mod:`revlearn.data.synth.customers` and :mod:`revlearn.data.synth.orders` and returned in
+``Company.truths``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from revlearn.data.synth.customers import CUSTOMER_TRUTHS, make_customers
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
+from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
 from revlearn.errors import InputError, ParameterError, StoreError
 
 __all__ = ["Company", "make_company"]
@@ -39,19 +41,24 @@ class Company:
         One row per lead; target ``converted``.
     customers : pandas.DataFrame
         One row per subscription customer; target ``churned``.
+    orders : pandas.DataFrame
+        One row per web-shop order line (returns are negative lines).
     truths : dict
-        ``{"leads": ..., "customers": ..., "reference_date": ..., "random_state": ...,
-        "dirty": ...}``: the planted coefficients, the columns without effect, the leakage
-        column, the planted duplicate contacts (``leads["duplicate_pairs"]``) and the
-        customers whose label carries the planted bias (``customers["flipped_ids"]``).
+        ``{"leads": ..., "customers": ..., "orders": ..., "reference_date": ...,
+        "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
+        effect, the leakage column, the planted duplicate contacts
+        (``leads["duplicate_pairs"]``), the customers whose label carries the planted bias
+        (``customers["flipped_ids"]``), and for the orders the BG/NBD parameters, shopper
+        types, bundles and fraud orders (:mod:`revlearn.data.synth.orders`).
     """
 
     leads: pd.DataFrame
     customers: pd.DataFrame
+    orders: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write the tables as CSV files (``leads.csv``, ``customers.csv``).
+        """Write the tables as CSV files (``leads.csv``, ``customers.csv``, ``orders.csv``).
 
         Parameters
         ----------
@@ -62,7 +69,7 @@ class Company:
         Returns
         -------
         dict of str to Path
-            ``{"leads": path, "customers": path}``.
+            ``{"leads": path, "customers": path, "orders": path}``.
 
         Raises
         ------
@@ -78,11 +85,12 @@ class Company:
                 where="Company.write",
                 fix="Pass a folder path.",
             )
-        paths = {"leads": folder / "leads.csv", "customers": folder / "customers.csv"}
+        paths = {name: folder / f"{name}.csv" for name in ("leads", "customers", "orders")}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.leads.to_csv(paths["leads"], index=False)
             self.customers.to_csv(paths["customers"], index=False)
+            self.orders.to_csv(paths["orders"], index=False)
         except OSError as err:
             raise StoreError(
                 f"Could not write the demo tables: {err}.",
@@ -90,7 +98,11 @@ class Company:
                 fix="Choose a writable folder with free space.",
             ) from err
         logger.info(
-            "Wrote %d leads and %d customers to %s", len(self.leads), len(self.customers), folder
+            "Wrote %d leads, %d customers and %d order lines to %s",
+            len(self.leads),
+            len(self.customers),
+            len(self.orders),
+            folder,
         )
         return paths
 
@@ -106,9 +118,14 @@ def _check_count(value: object, name: str) -> int:
 
 
 def make_company(
-    *, n_leads: int = 5000, n_customers: int = 4000, random_state: int = 0, dirty: bool = True
+    *,
+    n_leads: int = 5000,
+    n_customers: int = 4000,
+    n_shoppers: int = 3000,
+    random_state: int = 0,
+    dirty: bool = True,
 ) -> Company:
-    """Generate the demo company: leads and customers with planted truths.
+    """Generate the demo company: leads, customers and shop orders with planted truths.
 
     Use it to try revlearn without data of your own, and in tests to check that a model
     recovers what was planted. Generation is vectorised (40,000 leads take well under a
@@ -120,6 +137,9 @@ def make_company(
         Number of leads (at least 10).
     n_customers : int, default=4000
         Number of subscription customers (at least 10).
+    n_shoppers : int, default=3000
+        Number of web-shop customers whose order lines make ``orders`` (at least 10;
+        about 9 lines each).
     random_state : int, default=0
         Seed; the same seed gives identical frames, another seed different ones.
     dirty : bool, default=True
@@ -139,7 +159,9 @@ def make_company(
         ``customer_id``, ``signup_date``, ``tenure_months``, ``plan``, ``contract``,
         ``monthly_charge``, ``price_rise``, ``usage_trend``, ``support_tickets``, ``nps``,
         ``payment_method``, ``seats``, ``region``, ``gender`` (sensitive),
-        ``noise_score``, ``noise_category`` and the target ``churned``.
+        ``noise_score``, ``noise_category`` and the target ``churned``. ``orders``
+        columns: ``order_id``, ``customer_id``, ``ordered_at``, ``channel``, ``product``,
+        ``category``, ``quantity``, ``unit_price``, ``amount``.
 
     Raises
     ------
@@ -149,29 +171,32 @@ def make_company(
     Examples
     --------
     >>> from revlearn.data.synth import make_company
-    >>> company = make_company(n_leads=1000, n_customers=500, random_state=0)
-    >>> company.leads.shape, company.customers.shape
-    ((1000, 21), (500, 17))
+    >>> company = make_company(n_leads=1000, n_customers=500, n_shoppers=200, random_state=0)
+    >>> company.leads.shape, company.customers.shape, company.orders.shape[1]
+    ((1000, 21), (500, 17), 9)
     >>> round(company.truths["leads"]["odds_multiplier_per_minute"], 2)
     1.57
     """
     n_leads = _check_count(n_leads, "n_leads")
     n_customers = _check_count(n_customers, "n_customers")
+    n_shoppers = _check_count(n_shoppers, "n_shoppers")
     if isinstance(random_state, bool) or not isinstance(random_state, int) or random_state < 0:
         raise ParameterError(
             f"random_state={random_state!r} is not a non-negative integer.",
             where="make_company(random_state=...)",
             fix="Pass a seed such as random_state=0.",
         )
-    lead_seed, customer_seed, dirt_seed = np.random.SeedSequence(random_state).spawn(3)
+    lead_seed, customer_seed, dirt_seed, order_seed = np.random.SeedSequence(random_state).spawn(4)
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
+    orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
     truths = {
         "leads": {**copy.deepcopy(LEAD_TRUTHS), "duplicate_pairs": pairs},
         "customers": {**copy.deepcopy(CUSTOMER_TRUTHS), "flipped_ids": flipped},
+        "orders": {**copy.deepcopy(ORDER_TRUTHS), **order_truths},
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -183,4 +208,4 @@ def make_company(
         random_state,
         dirty,
     )
-    return Company(leads=leads, customers=customers, truths=truths)
+    return Company(leads=leads, customers=customers, orders=orders, truths=truths)
