@@ -512,7 +512,9 @@ def association_rules(
     whole, ante, cons = whole[order], ante[order], cons[order]
     support = itemsets.support()
     s_ac, s_a, s_c = support[whole], support[ante], support[cons]
-    confidence = s_ac / s_a
+    n = float(itemsets.n_baskets)
+    # mlxtend's exact float expression, so rules at the confidence threshold agree too
+    confidence = (s_ac * n) / (s_a * n)
     keep = confidence >= min_confidence
     s_ac, s_a, s_c, confidence = s_ac[keep], s_a[keep], s_c[keep], confidence[keep]
     conviction = np.full(len(confidence), np.inf)
