@@ -1,0 +1,794 @@
+"""Customer segmentation: k-means, Ward or a self-organising map, profiled and named.
+
+:class:`CustomerSegments` takes one row per customer, infers column roles
+(:func:`revlearn.data.schema.infer_schema`; ids, dates, free text and constant columns are
+left out with a note), builds a design for mixed numeric/categorical attributes, picks the
+number of segments by silhouette (Davies–Bouldin and Calinski–Harabasz reported beside it),
+measures how stable the segments are over bootstrap resamples, and describes every segment
+against the base: size, share of customers and of value, trait index (100 = average) and a
+readable name. The algorithms live in :mod:`revlearn.models.clustering`; this module holds
+the contract, the profiles and the naming (marketing vocabulary for RFM-style columns such
+as ``recency_days``, ``frequency``, ``monetary``, ``avg_order_value``, ``tenure_days``;
+"high <trait>, low <trait>" otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import linkage
+from sklearn.decomposition import PCA
+
+from revlearn.data.io import as_pandas
+from revlearn.data.schema import Role, check_columns, infer_schema
+from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError, short_list
+from revlearn.models.clustering import (
+    METHODS,
+    WARD_ROWS,
+    best_matching_units,
+    bootstrap_stability,
+    fit_partition,
+    mixed_preprocessor,
+    nearest_centre,
+    null_silhouette,
+    partition_scores,
+    select_k,
+    som_shape,
+    train_som,
+    u_matrix,
+)
+from revlearn.usecases._base import UseCase
+from revlearn.usecases._columns import left_out
+
+__all__ = ["CustomerSegments", "SegmentMetrics", "SegmentProfiles", "segment_name"]
+
+logger = logging.getLogger(__name__)
+
+#: A standardised trait this far from the base (in standard deviations) is notable.
+NOTABLE = 0.5
+#: Most segments a user may ask for.
+MAX_SEGMENTS = 30
+#: Rows refitted in each bootstrap resample (Ward and SOM refits cost more).
+BOOTSTRAP_ROWS = {"kmeans": 5000, "ward": 2000, "som": 2000}
+#: Rows the SOM is trained on, and its training steps.
+SOM_ROWS, SOM_ITER = 50_000, 5000
+#: Customers kept for the 2-D map.
+MAP_ROWS = 2000
+_ALIASES = {
+    "recency": ("recency_days", "days_since_last_order", "days_since_last_purchase"),
+    "frequency": ("frequency", "n_orders", "orders", "order_count", "n_purchases", "purchases"),
+    "monetary": ("monetary", "revenue", "total_revenue", "total_spend", "spend", "sales"),
+    "aov": ("avg_order_value", "average_order_value", "aov", "mean_order_value"),
+    "tenure": ("tenure_days", "tenure", "days_since_first_order", "customer_age_days"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMetrics:
+    """How well separated and how stable the segments are.
+
+    Attributes
+    ----------
+    silhouette : float
+        Mean silhouette on a sample (−1…1; above 0.5 clear, below 0.25 weak structure).
+    davies_bouldin : float
+        Davies–Bouldin index (lower is better).
+    calinski_harabasz : float
+        Calinski–Harabasz index (higher is better).
+    stability_median : float
+        Median adjusted Rand index over the bootstrap resamples of the fit (1 = identical).
+    stability_min : float
+        Lowest of those.
+    stability_max : float
+        Highest of those.
+    n_rows : int
+        Customers measured.
+    structure : str
+        ``"clear"``, ``"moderate"`` or ``"weak"`` (the fit's verdict).
+    """
+
+    silhouette: float
+    davies_bouldin: float
+    calinski_harabasz: float
+    stability_median: float
+    stability_min: float
+    stability_max: float
+    n_rows: int
+    structure: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the metrics as a JSON-ready mapping.
+
+        Returns
+        -------
+        dict
+            One key per attribute.
+        """
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the metrics as a two-column table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric`` and ``value``.
+        """
+        return pd.DataFrame(
+            {"metric": list(self.__slots__), "value": list(self.to_dict().values())}
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentProfiles:
+    """Who is in each segment, compared with all customers.
+
+    Attributes
+    ----------
+    segments : pandas.DataFrame
+        One row per segment: ``segment``, ``name``, ``size``, ``share`` (of customers),
+        ``value_share`` and ``value_mean`` (NaN without ``value_col``), ``description``.
+    traits : pandas.DataFrame
+        One row per segment and trait: ``segment``, ``name``, ``trait`` (a numeric column,
+        or ``column = level`` for a categorical), ``segment_value`` (mean, or share of the
+        level), ``overall_value``, ``index`` (100 × segment / overall) and ``z`` (difference
+        in standard deviations of the scaled trait).
+    """
+
+    segments: pd.DataFrame
+    traits: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the trait table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``traits``.
+        """
+        return self.traits
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping.
+
+        Returns
+        -------
+        dict
+            ``segments`` and ``traits`` as lists of records.
+        """
+        return {
+            "segments": _records(self.segments),
+            "traits": _records(self.traits),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def segment_name(z: dict[str, float], columns: dict[str, str] | None = None) -> str:
+    """Name a segment from its standardised traits.
+
+    With RFM-style traits (``columns`` maps at least two of ``recency``, ``frequency``,
+    ``monetary``, ``aov``, ``tenure`` to columns) the marketing vocabulary is used:
+    "at-risk big spenders", "lapsed one-timers", "lapsing customers", "new customers",
+    "high-value loyalists", "bargain seekers", "loyal regulars", "big spenders",
+    "recently active", "occasional low spenders", "everyday customers". Otherwise the name
+    lists the two traits furthest from the base: "high <trait>, low <trait>".
+
+    Parameters
+    ----------
+    z : dict of str to float
+        Trait → segment mean minus overall mean, in standard deviations.
+    columns : dict of str to str, optional
+        RFM role → column name.
+
+    Returns
+    -------
+    str
+        The name (``"average profile"`` when no trait stands out).
+    """
+    if columns and len(columns) >= 2:
+        return _rfm_name({role: z.get(col, 0.0) for role, col in columns.items()}, columns)
+    notable = sorted(
+        ((t, v) for t, v in z.items() if abs(v) >= NOTABLE), key=lambda tv: -abs(tv[1])
+    )
+    parts = [_phrase(t, v) for t, v in notable[:2]]
+    return ", ".join(parts) or "average profile"
+
+
+def _phrase(trait: str, z: float) -> str:
+    if " = " in trait:
+        return (
+            f"mostly {trait.replace(' = ', ' ')}" if z > 0 else f"few {trait.replace(' = ', ' ')}"
+        )
+    return f"{'high' if z > 0 else 'low'} {trait.replace('_', ' ')}"
+
+
+def _rfm_name(z: dict[str, float], columns: dict[str, str]) -> str:
+    r, f = z.get("recency", 0.0), z.get("frequency", 0.0)
+    m, a, t = z.get("monetary", 0.0), z.get("aov", 0.0), z.get("tenure", 0.0)
+    spend = max(m if "monetary" in columns else -9.0, a if "aov" in columns else -9.0)
+    rules = [
+        (r >= NOTABLE and spend >= NOTABLE, "at-risk big spenders"),
+        (r >= NOTABLE and f <= -NOTABLE, "lapsed one-timers"),
+        (r >= NOTABLE, "lapsing customers"),
+        (t <= -NOTABLE, "new customers"),
+        (f >= NOTABLE and spend >= NOTABLE, "high-value loyalists"),
+        (a <= -NOTABLE or (m <= -NOTABLE and f >= 0), "bargain seekers"),
+        (f >= NOTABLE, "loyal regulars"),
+        (spend >= NOTABLE, "big spenders"),
+        (r <= -NOTABLE, "recently active"),
+        (m <= -NOTABLE or f <= -NOTABLE, "occasional low spenders"),
+    ]
+    return next((name for hit, name in rules if hit), "everyday customers")
+
+
+class CustomerSegments(UseCase):
+    """Group customers into segments with readable names and profiles.
+
+    Parameters
+    ----------
+    method : {"kmeans", "ward", "som"}, default="kmeans"
+        K-means (``MiniBatchKMeans`` above 100,000 customers); Ward's hierarchical
+        clustering on a sample of at most 5,000 customers, the others assigned to the nearest
+        segment centre; or a self-organising map (MiniSom, extra ``[segments]``) whose node
+        prototypes are grouped by k-means, customers assigned by best-matching node.
+    n_segments : int, optional
+        Fixed number of segments (2–30); chosen by silhouette when None.
+    min_segments : int, default=2
+        Smallest number of segments tried.
+    max_segments : int, default=8
+        Largest number of segments tried.
+    id_col : str, optional
+        The customer id column; inferred when None (unique ``*_id``/``id`` column).
+    columns : list of str, optional
+        Trait columns; all usable columns when None.
+    value_col : str, optional
+        A money column (monetary, revenue) whose share each segment holds.
+    n_bootstrap : int, default=20
+        Bootstrap resamples for the stability measure (0 skips it).
+    som_shape : tuple of int, optional
+        SOM grid (rows, cols); about 5√n nodes when None.
+    random_state : int, default=0
+        Seed.
+    """
+
+    usecase: ClassVar[str] = "segments"
+
+    def __init__(
+        self,
+        *,
+        method: str = "kmeans",
+        n_segments: int | None = None,
+        min_segments: int = 2,
+        max_segments: int = 8,
+        id_col: str | None = None,
+        columns: list[str] | None = None,
+        value_col: str | None = None,
+        n_bootstrap: int = 20,
+        som_shape: tuple[int, int] | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.method = method
+        self.n_segments = n_segments
+        self.min_segments = min_segments
+        self.max_segments = max_segments
+        self.id_col = id_col
+        self.columns = columns
+        self.value_col = value_col
+        self.n_bootstrap = n_bootstrap
+        self.som_shape = som_shape
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------------------- fit
+    def fit(self, data: Any) -> Self:
+        """Find the segments, profile and name them, and measure their stability.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame (or Polars / Arrow table)
+            One row per customer.
+
+        Returns
+        -------
+        CustomerSegments
+            ``self``, fitted.
+
+        Raises
+        ------
+        SchemaError
+            If ``id_col``, ``value_col`` or a name in ``columns`` is not a column, or
+            ``value_col`` is not numeric.
+        ParameterError
+            If ``method`` is unknown or a number of segments is out of range.
+        InputError
+            If no usable trait column remains, all customers are identical, or there are
+            fewer than twice as many customers as segments.
+        """
+        where = "CustomerSegments.fit"
+        frame = as_pandas(data, where=where)
+        ks = self._check_params(len(frame), where)
+        named = [c for c in (self.id_col, self.value_col) if c is not None]
+        check_columns(
+            frame,
+            [*named, *(self.columns or [])],
+            where=where,
+            hint="Pass column names exactly as they appear in the table (case matters).",
+        )
+        schema = infer_schema(frame, id_col=self.id_col)
+        typed = schema.apply(frame, where=where)
+        id_col = self.id_col or next((c for c, r in schema.roles.items() if r == Role.ID), None)
+        numeric, categorical, notes = self._choose(schema.roles, typed, id_col, where)
+        notes = list(schema.notes) + notes
+        if self.value_col is not None and not pd.api.types.is_numeric_dtype(typed[self.value_col]):
+            raise SchemaError(
+                f"Column {self.value_col!r} is not numeric, so it cannot be a value column.",
+                where=where,
+                fix="Pass a money column such as monetary or revenue as value_col.",
+            )
+        preprocessor, logged = mixed_preprocessor(typed, numeric, categorical)
+        X = np.asarray(preprocessor.fit_transform(typed[numeric + categorical]), dtype=float)
+        self.preprocessor_ = preprocessor
+        self.schema_ = schema
+        self.id_col_ = id_col
+        self.input_columns_ = numeric + categorical
+        self.columns_ = {"numeric": numeric, "log_scaled": logged, "categorical": categorical}
+        self.value_col_ = self.value_col
+        self.n_rows_ = len(frame)
+        labels = self._cluster(X, ks)
+        self._measure(X, labels)
+        self._describe(typed, X, labels, len(numeric))
+        self.notes_ = notes + self._structure_notes()
+        return self
+
+    def _check_params(self, n_rows: int, where: str) -> list[int]:
+        if self.method not in METHODS:
+            raise ParameterError(
+                f"Unknown method {self.method!r}.",
+                where="method",
+                fix=f"Use one of: {', '.join(METHODS)}.",
+            )
+        k = self.n_segments
+        if k is not None and not (2 <= k <= MAX_SEGMENTS):
+            raise ParameterError(
+                f"n_segments={k!r} is out of range.",
+                where="n_segments",
+                fix=f"Ask for 2 to {MAX_SEGMENTS} segments, or leave it unset to choose by "
+                "silhouette.",
+            )
+        if not (2 <= self.min_segments <= self.max_segments <= MAX_SEGMENTS):
+            raise ParameterError(
+                f"min_segments={self.min_segments!r}, max_segments={self.max_segments!r} "
+                "is not a valid range.",
+                where="min_segments/max_segments",
+                fix=f"Use 2 <= min_segments <= max_segments <= {MAX_SEGMENTS}.",
+            )
+        smallest = k if k is not None else self.min_segments
+        if n_rows < 2 * smallest:
+            raise InputError(
+                f"Only {n_rows:,} customers for {smallest} segments; at least {2 * smallest} "
+                "(twice the number of segments) are needed.",
+                where=where,
+                fix="Add customers or ask for fewer segments (n_segments).",
+            )
+        if k is not None:
+            return [k]
+        return list(range(self.min_segments, min(self.max_segments, n_rows // 2) + 1))
+
+    def _choose(
+        self, roles: dict[str, str], typed: pd.DataFrame, id_col: str | None, where: str
+    ) -> tuple[list[str], list[str], list[str]]:
+        wanted = self.columns or [c for c in roles if c != id_col]
+        numeric, categorical, notes = [], [], []
+        for col in wanted:
+            role = roles[col]
+            if col == id_col or role == Role.ID:
+                notes.append(f"Column {col!r} left out: it identifies customers.")
+                continue
+            reason = left_out(col, role, typed[col])
+            if reason:
+                notes.append(f"Column {col!r} left out: {reason}.")
+            elif role in (Role.NUMERIC, Role.BOOLEAN):
+                numeric.append(col)
+            elif role == Role.CATEGORICAL:
+                categorical.append(col)
+        if numeric or categorical:
+            return numeric, categorical, notes
+        if wanted and all(roles[c] in (Role.CONSTANT, Role.EMPTY) for c in wanted):
+            raise InputError(
+                f"All {len(typed):,} customers have identical values in "
+                f"{short_list(wanted)}, so there is nothing to segment.",
+                where=where,
+                fix="Pass a table whose customers differ (e.g. RFM features built from orders).",
+            )
+        raise InputError(
+            "No usable feature columns: ids, dates, free text and constant columns are left "
+            f"out, and nothing else remains (columns seen: {short_list(wanted) or 'none'}).",
+            where=where,
+            fix="Add numeric or categorical customer attributes, or name them with columns=.",
+        )
+
+    def _cluster(self, X: np.ndarray, ks: list[int]) -> np.ndarray:
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(rng.permutation(len(X))[: min(len(X), WARD_ROWS)])
+        self.sample_rows_ = sample
+        weights = tree = None
+        if self.method == "som":
+            shape = tuple(self.som_shape) if self.som_shape else som_shape(len(X))
+            rows = rng.permutation(len(X))[: min(len(X), 50_000)]
+            weights = train_som(X[rows], (shape[0], shape[1]), n_iter=SOM_ITER,
+                                random_state=self.random_state)  # fmt: skip
+            self.som_shape_ = [int(shape[0]), int(shape[1])]
+            self.som_weights_ = weights
+            self.u_matrix_ = u_matrix(weights, (shape[0], shape[1]))
+        if self.method == "ward":
+            tree = linkage(X[sample], method="ward")
+            self.linkage_ = tree
+        candidates = select_k(
+            X[sample], ks, self.method, random_state=self.random_state, som_weights=weights
+        )
+        if not candidates:
+            raise InputError(
+                f"The customers could not be split into {short_list(ks)} distinct segments.",
+                where="CustomerSegments.fit",
+                fix="Many customers have identical values: ask for fewer segments.",
+            )
+        k = int(max(candidates, key=lambda c: c["silhouette"])["k"])
+        self.candidates_ = candidates
+        self.chosen_by_ = "fixed" if self.n_segments is not None else "silhouette"
+        rows_for = X[sample] if self.method == "ward" else X
+        part = fit_partition(
+            rows_for, k, self.method, random_state=self.random_state, som_weights=weights
+        )
+        if self.method == "som":
+            assert weights is not None
+            labels = part["node_segments"][best_matching_units(X, weights)]
+        else:
+            labels = nearest_centre(X, part["centres"])[0]
+        counts = np.bincount(labels, minlength=k)
+        new_id = np.empty(k, dtype=np.int64)
+        new_id[np.argsort(-counts, kind="stable")] = np.arange(k)
+        labels = new_id[labels]
+        if self.method == "som":
+            self.som_node_segments_ = new_id[part["node_segments"]]
+            self.centres_ = _group_means(X, labels, k)
+        else:
+            self.centres_ = part["centres"][np.argsort(new_id)]
+        self.n_segments_ = int(k)
+        self.method_ = self.method
+        return labels
+
+    def _measure(self, X: np.ndarray, labels: np.ndarray) -> None:
+        sample = self.sample_rows_
+        k = self.n_segments_
+        self.scores_ = partition_scores(X[sample], labels[sample], random_state=self.random_state)
+        self.null_silhouette_ = null_silhouette(X[sample], k, random_state=self.random_state)
+        boot = sample[: BOOTSTRAP_ROWS[self.method_]]
+        values = bootstrap_stability(
+            X[boot],
+            labels[boot],
+            k,
+            self.method_,
+            n_resamples=self.n_bootstrap,
+            random_state=self.random_state,
+            som_shape_=(self.som_shape_[0], self.som_shape_[1]) if self.method_ == "som" else None,
+        )
+        self.stability_: dict[str, Any] = {
+            "median": float(np.median(values)) if values else None,
+            "min": float(np.min(values)) if values else None,
+            "max": float(np.max(values)) if values else None,
+            "n_resamples": len(values),
+            "rows": len(boot),
+            "values": [float(v) for v in values],
+        }
+        silhouette = self.scores_["silhouette"]
+        margin = silhouette - self.null_silhouette_
+        stable = self.stability_["median"]
+        if margin < 0.05 or (stable is not None and stable < 0.6):
+            self.structure_ = "weak"
+        elif margin >= 0.15 and (stable is None or stable >= 0.8):
+            self.structure_ = "clear"
+        else:
+            self.structure_ = "moderate"
+        pca = PCA(2 if X.shape[1] > 1 else 1, random_state=self.random_state).fit(X[sample])
+        shown = sample[:MAP_ROWS]
+        self.map_: dict[str, Any] = {
+            "xy": _two_columns(pca.transform(X[shown])),
+            "segments": labels[shown],
+            "centres": _two_columns(pca.transform(self.centres_)),
+            "explained": [float(v) for v in pca.explained_variance_ratio_],
+        }
+
+    def _structure_notes(self) -> list[str]:
+        silhouette = self.scores_["silhouette"]
+        stable = self.stability_["median"]
+        stability = f", bootstrap stability (median ARI) {stable:.2f}" if stable is not None else ""
+        if self.structure_ != "weak":
+            return [
+                f"{self.structure_.capitalize()} segment structure: silhouette {silhouette:.2f} "
+                f"(a structureless blob gives {self.null_silhouette_:.2f}){stability}."
+            ]
+        note = (
+            f"No clear segment structure: best silhouette {silhouette:.2f} (a structureless "
+            f"blob of the same shape gives {self.null_silhouette_:.2f}){stability}. The "
+            "segments cut a continuum; use them as convenient groups, not natural types."
+        )
+        warnings.warn(note, RevlearnWarning, stacklevel=3)
+        return [note]
+
+    # -------------------------------------------------------------- profiles and names
+    def _describe(self, typed: pd.DataFrame, X: np.ndarray, labels: np.ndarray, n_num: int) -> None:
+        k = self.n_segments_
+        numeric, categorical = self.columns_["numeric"], self.columns_["categorical"]
+        counts = np.bincount(labels, minlength=k)
+        rows: list[dict[str, Any]] = []
+        z_by_segment: list[dict[str, float]] = [{} for _ in range(k)]
+        if numeric:
+            means = typed[numeric].groupby(labels).mean().reindex(range(k))
+            overall = typed[numeric].mean()
+            zs = _group_means(X[:, :n_num], labels, k)
+            for j, col in enumerate(numeric):
+                for s in range(k):
+                    z_by_segment[s][col] = float(zs[s, j])
+                    rows.append(_trait(s, col, means.iloc[s, j], overall[col], zs[s, j]))
+        for col in categorical:
+            values = typed[col].fillna("missing").astype(str)
+            overall_share = values.value_counts(normalize=True).head(8)
+            table = pd.crosstab(labels, values, normalize="index").reindex(range(k)).fillna(0)
+            for level, p in overall_share.items():
+                trait = f"{col} = {level}"
+                for s in range(k):
+                    q = float(table.at[s, level])
+                    z = (q - p) / math.sqrt(p * (1 - p)) if 0 < p < 1 else 0.0
+                    z_by_segment[s][trait] = z
+                    rows.append(_trait(s, trait, q, p, z))
+        roles = {
+            role: col for role, names in _ALIASES.items() for col in numeric if col.lower() in names
+        }
+        names = _unique_names([segment_name(z, roles) for z in z_by_segment], z_by_segment)
+        value_sum = value_mean = np.full(k, np.nan)
+        if self.value_col_ is not None:
+            value = typed[self.value_col_].astype(float).fillna(0).to_numpy()
+            sums = np.bincount(labels, weights=value, minlength=k)
+            value_sum = sums / sums.sum() if sums.sum() else np.full(k, np.nan)
+            value_mean = sums / np.maximum(counts, 1)
+        self.segments_ = [
+            {
+                "segment": s,
+                "name": names[s],
+                "size": int(counts[s]),
+                "share": float(counts[s] / len(labels)),
+                "value_share": _plain(float(value_sum[s])),
+                "value_mean": _plain(float(value_mean[s])),
+                "description": "",
+            }
+            for s in range(k)
+        ]
+        self.traits_ = [{**r, "name": names[r["segment"]]} for r in rows]
+        for seg in self.segments_:
+            seg["description"] = self._sentence(seg)
+
+    def _sentence(self, seg: dict[str, Any]) -> str:
+        own = [t for t in self.traits_ if t["segment"] == seg["segment"]]
+        top = sorted(own, key=lambda t: -abs(t["z"]))[:3]
+        traits = "; ".join(_trait_words(t) for t in top if abs(t["z"]) >= NOTABLE / 2)
+        value = (
+            f", {seg['value_share']:.0%} of {self.value_col_}"
+            if seg["value_share"] is not None
+            else ""
+        )
+        return (
+            f"Segment {seg['segment']} ({seg['name']}): {seg['share']:.0%} of customers{value}"
+            + (f"; {traits}." if traits else "; close to the average on every trait.")
+        )
+
+    # ------------------------------------------------------------------------- predict
+    def _design(self, data: Any, call: str) -> tuple[pd.DataFrame, np.ndarray]:
+        self._check_fitted(call)
+        where = f"CustomerSegments.{call}"
+        frame = as_pandas(data, where=where)
+        check_columns(
+            frame,
+            self.input_columns_,
+            where=where,
+            hint="Segment customers with the same columns the model was fitted on.",
+        )
+        typed = self.schema_.apply(frame[self.input_columns_], where=where)
+        return frame, np.asarray(self.preprocessor_.transform(typed), dtype=float)
+
+    def _assign(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.method_ == "som":
+            labels = self.som_node_segments_[best_matching_units(X, self.som_weights_)]
+            return labels, np.sqrt(((X - self.centres_[labels]) ** 2).sum(axis=1))
+        return nearest_centre(X, self.centres_)
+
+    def predict(self, data: Any) -> pd.DataFrame:
+        """Assign customers to the fitted segments.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame (or Polars / Arrow table)
+            One row per customer with the trait columns (extra columns are ignored; unseen
+            categories count as none of the known levels).
+
+        Returns
+        -------
+        pandas.DataFrame
+            In input order: the id column (or ``row``, the 0-based position), ``segment``
+            (int, 0 = largest), ``segment_name`` and ``distance`` (Euclidean, in the scaled
+            trait space, to the segment's centre; large values are atypical members).
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        SchemaError
+            If trait columns are missing (all are named).
+        """
+        frame, X = self._design(data, "predict")
+        labels, distance = self._assign(X)
+        key = self.id_col_ if self.id_col_ in frame.columns else "row"
+        ids = frame[key].to_numpy() if key != "row" else np.arange(len(frame))
+        names = np.asarray([s["name"] for s in self.segments_], dtype=object)
+        return pd.DataFrame(
+            {key: ids, "segment": labels, "segment_name": names[labels], "distance": distance}
+        )
+
+    # -------------------------------------------------------------- evaluate / explain
+    def evaluate(self, data: Any | None = None) -> SegmentMetrics:
+        """Measure separation (on new customers or the fit sample) and fit-time stability.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, optional
+            Customers to assign and measure; by default the fit's sample.
+
+        Returns
+        -------
+        SegmentMetrics
+            Silhouette (on at most 3,000 rows), Davies–Bouldin, Calinski–Harabasz, bootstrap
+            stability and the structure verdict.
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        SchemaError
+            If trait columns are missing.
+        """
+        self._check_fitted("evaluate")
+        scores, n_rows = self.scores_, len(self.sample_rows_)
+        if data is not None:
+            _, X = self._design(data, "evaluate")
+            scores, n_rows = (
+                partition_scores(X, self._assign(X)[0], random_state=self.random_state),
+                len(X),
+            )
+        st = self.stability_
+        return SegmentMetrics(
+            silhouette=float(scores["silhouette"]),
+            davies_bouldin=float(scores["davies_bouldin"]),
+            calinski_harabasz=float(scores["calinski_harabasz"]),
+            stability_median=float("nan") if st["median"] is None else float(st["median"]),
+            stability_min=float("nan") if st["min"] is None else float(st["min"]),
+            stability_max=float("nan") if st["max"] is None else float(st["max"]),
+            n_rows=int(n_rows),
+            structure=self.structure_,
+        )
+
+    def explain(self) -> SegmentProfiles:
+        """Describe every segment against all customers.
+
+        Returns
+        -------
+        SegmentProfiles
+            ``segments`` (size, shares, name, description) and ``traits`` (segment vs
+            overall mean or level share, index and standardised difference).
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        """
+        self._check_fitted("explain")
+        traits = pd.DataFrame(self.traits_)
+        traits = traits[
+            ["segment", "name", "trait", "segment_value", "overall_value", "index", "z"]
+        ]
+        return SegmentProfiles(segments=pd.DataFrame(self.segments_), traits=traits)
+
+    def summary(self) -> dict[str, Any]:
+        """Return what a person wants to know after fitting, JSON-ready.
+
+        Returns
+        -------
+        dict
+            ``method``, ``n_segments``, ``chosen_by`` (``"silhouette"`` or ``"fixed"``),
+            ``rows``, ``id``, ``value_col``, ``columns`` (numeric, log_scaled, categorical),
+            ``candidates`` (per k: silhouette, davies_bouldin, calinski_harabasz),
+            ``scores`` (of the chosen k), ``null_silhouette``, ``stability`` (median, min,
+            max, n_resamples, rows), ``structure`` (clear/moderate/weak), ``segments``
+            (segment, name, size, share, value_share, value_mean, description), ``notes``.
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        """
+        self._check_fitted("summary")
+        return {
+            "method": self.method_,
+            "n_segments": self.n_segments_,
+            "chosen_by": self.chosen_by_,
+            "rows": self.n_rows_,
+            "id": self.id_col_,
+            "value_col": self.value_col_,
+            "columns": {k: list(v) for k, v in self.columns_.items()},
+            "candidates": [{k: _plain(v) for k, v in c.items()} for c in self.candidates_],
+            "scores": {k: _plain(v) for k, v in self.scores_.items()},
+            "null_silhouette": _plain(self.null_silhouette_),
+            "stability": {k: v for k, v in self.stability_.items() if k != "values"},
+            "structure": self.structure_,
+            "segments": [dict(s) for s in self.segments_],
+            "notes": list(self.notes_),
+        }
+
+
+def _group_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    return np.asarray(sums / np.maximum(np.bincount(labels, minlength=k), 1)[:, None], dtype=float)
+
+
+def _two_columns(xy: np.ndarray) -> np.ndarray:
+    return xy if xy.shape[1] == 2 else np.column_stack([xy[:, 0], np.zeros(len(xy))])
+
+
+def _trait(segment: int, trait: str, value: float, overall: float, z: float) -> dict[str, Any]:
+    value, overall = float(value), float(overall)
+    index = 100.0 * value / overall if overall else float("nan")
+    return {
+        "segment": int(segment),
+        "trait": trait,
+        "segment_value": _plain(value),
+        "overall_value": _plain(overall),
+        "index": _plain(index),
+        "z": float(z),
+    }
+
+
+def _trait_words(trait: dict[str, Any]) -> str:
+    value, overall = trait["segment_value"], trait["overall_value"]
+    if " = " in trait["trait"]:
+        return f"{trait['trait']} {value:.0%} (vs {overall:.0%} overall)"
+    return f"{trait['trait']} {value:,.3g} (vs {overall:,.3g} overall)"
+
+
+def _unique_names(names: Sequence[str], zs: Sequence[dict[str, float]]) -> list[str]:
+    """Make names unique: add the most distinctive generic trait, then the segment number."""
+    out: list[str] = []
+    for s, name in enumerate(names):
+        if name in out or names.count(name) > 1:
+            extra = segment_name(zs[s])
+            if extra != "average profile":
+                name = f"{name} ({extra.split(', ')[0]})"
+        if name in out:
+            name = f"{name} {s}"
+        out.append(name)
+    return out
