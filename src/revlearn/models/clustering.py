@@ -281,7 +281,7 @@ def train_som(
 
 
 def u_matrix(weights: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Mean distance of each SOM node to its grid neighbours (the U-matrix).
+    """Compute the U-matrix: mean distance of each SOM node to its grid neighbours.
 
     Parameters
     ----------
@@ -476,7 +476,7 @@ def select_k(
 
 
 def null_silhouette(X: np.ndarray, k: int, *, random_state: int = 0) -> float:
-    """Silhouette of k-means on structureless data shaped like ``X``.
+    """Measure the silhouette k-means reaches on structureless data shaped like ``X``.
 
     Draws as many rows as ``X`` has from one Gaussian with the mean and covariance of
     ``X`` (no segments at all) and returns the silhouette k-means reaches there: the score
@@ -515,7 +515,7 @@ def bootstrap_stability(
     som_shape_: tuple[int, int] | None = None,
     som_iter: int = 2000,
 ) -> list[float]:
-    """Adjusted Rand index between reference labels and labels refitted on resamples.
+    """Measure stability: adjusted Rand index of refits on resamples vs the reference.
 
     Each resample draws the rows of ``X`` with replacement, refits the method with ``k``
     segments, assigns every row of ``X`` (nearest centre, or best-matching unit for the
