@@ -151,3 +151,49 @@ def day_number(value: str | pd.Timestamp, name: str, where: str) -> int:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))
+
+
+#: Name fragments that mark each role, strongest first.
+_ROLE_WORDS = {
+    "customer_col": ("customer", "client", "buyer", "member", "account", "user", "shopper"),
+    "timestamp_col": ("timestamp", "datetime", "ordered_at", "date", "time", "_at"),
+    "amount_col": ("amount", "revenue", "sales", "total", "spend", "value", "net"),
+}
+
+
+def infer_event_columns(
+    frame: pd.DataFrame, roles: dict[str, str | None], where: str
+) -> dict[str, str]:
+    """Fill the roles left as None (customer, timestamp, amount) from the column names.
+
+    A role is inferred when exactly one column fits its strongest matching name fragment
+    (``customer_id``, ``ordered_at``, ``amount`` ...); a date column also fits the
+    timestamp by type. Anything else is a SchemaError that lists the candidates and names
+    the flag that settles it.
+    """
+    names = [str(c) for c in frame.columns]
+    taken = {v for v in roles.values() if v is not None}
+    filled: dict[str, str] = {}
+    for role, given in roles.items():
+        if given is not None:
+            filled[role] = given
+            continue
+        pool = [n for n in names if n not in taken]
+        candidates: list[str] = []
+        if role == "timestamp_col":
+            candidates = [n for n in pool if ptypes.is_datetime64_any_dtype(frame[n])]
+        for word in _ROLE_WORDS[role]:
+            if candidates:
+                break
+            candidates = [n for n in pool if word in n.lower()]
+        if len(candidates) != 1:
+            found = ", ".join(repr(c) for c in candidates[:5]) if candidates else "none"
+            raise SchemaError(
+                f"Cannot tell which column is the {role.removesuffix('_col')} "
+                f"(candidates: {found}).",
+                where=where,
+                fix=f"Name it with {FLAGS[role]} <column>.",
+            )
+        filled[role] = candidates[0]
+        taken.add(candidates[0])
+    return filled

@@ -55,14 +55,14 @@ _FEATURES_SQL = """
     per AS (
         SELECT
             c,
-            count(*) FILTER (WHERE s > 0) AS frequency,
+            count(*) FILTER (WHERE s >= 0) AS frequency,
             sum(s) AS monetary,
-            min(d) FILTER (WHERE s > 0) AS first_day,
-            max(d) FILTER (WHERE s > 0) AS last_day,
+            min(d) FILTER (WHERE s >= 0) AS first_day,
+            max(d) FILTER (WHERE s >= 0) AS last_day,
             -sum(s) FILTER (WHERE s < 0) AS refunds
         FROM daily
         GROUP BY c
-        HAVING count(*) FILTER (WHERE s > 0) > 0
+        HAVING count(*) FILTER (WHERE s >= 0) > 0
     ),
     scored AS (
         SELECT
@@ -160,7 +160,7 @@ def customer_features(
     """Describe each customer by recency, frequency, money, tenure, RFM cell and loyalty.
 
     Purchases are counted per calendar day (several transactions on one day are one
-    order); a day whose net total is zero or negative is a refund day, not an order, and
+    order); a day whose net total is negative is a refund day, not an order, and
     refunds lower the customer's ``monetary`` total. Timestamps with a UTC offset are
     compared in UTC.
 

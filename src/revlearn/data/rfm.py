@@ -22,7 +22,7 @@ from revlearn.data._events import check_event_columns, day_number, prepare_event
 from revlearn.data.io import as_pandas
 from revlearn.errors import InputError, ParameterError
 
-__all__ = ["rfm_summary"]
+__all__ = ["rfm_summary", "summarise_days"]
 
 _UNITS = {"D": 1.0, "W": 7.0}
 
@@ -62,8 +62,9 @@ def rfm_summary(
     Use it to prepare the input of :func:`revlearn.usecases.clv.fit_bgnbd` and
     :func:`revlearn.usecases.clv.fit_gamma_gamma`. Purchases are counted per calendar day:
     several transactions of one customer on one day are one purchase. When ``amount_col``
-    is given, a day whose total is zero or negative (refunds only) is not a purchase day;
-    negative amounts on a day with a positive total are kept and lower that day's spend.
+    is given, a day whose total is negative (refunds only) is not a purchase day (a free,
+    zero-value order is one); negative amounts on a day with a purchase are kept and lower
+    that day's spend.
 
     Parameters
     ----------
@@ -146,7 +147,7 @@ def rfm_summary(
     )
     start = day_number(min_date, "min_date", where) if min_date is not None else int(days.min())
     end = day_number(until, "until", where) if until is not None else int(days.max())
-    summary = _aggregate(codes, days, amounts, start, end, unit)
+    summary = summarise_days(codes, days, amounts, start=start, end=end, unit=unit)
     if summary.empty:
         raise InputError(
             f"No purchase day between {_iso(start)} and {_iso(end)}: every transaction is "
@@ -160,15 +161,39 @@ def rfm_summary(
     return summary.reset_index(drop=True)
 
 
-def _aggregate(
+def summarise_days(
     codes: np.ndarray,
     days: np.ndarray,
     amounts: np.ndarray | None,
+    *,
     start: int,
     end: int,
-    unit: float,
+    unit: float = 7.0,
 ) -> pd.DataFrame:
-    """Run the summary query; refund-only days are dropped only when amounts are given."""
+    """Summarise parsed transactions (the core of :func:`rfm_summary`) in DuckDB.
+
+    Use it when the transactions are already parsed into arrays, e.g. to summarise one
+    table at several cut-off dates without reading it again.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int
+        Customer code per transaction.
+    days : numpy.ndarray of int
+        Day number per transaction (days since 1970-01-01).
+    amounts : numpy.ndarray of float, optional
+        Money per transaction; when given, refund-only days are not purchase days.
+    start, end : int
+        First and last day number of the observation period.
+    unit : float, default=7.0
+        Days per time unit of ``recency`` and ``T`` (7 for weeks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``c`` (the code), ``frequency``, ``recency``, ``T``, ``monetary``, one
+        row per customer with a purchase day in the period, ordered by code.
+    """
     tx = pd.DataFrame(
         {
             "c": codes.astype(np.int64),
@@ -176,7 +201,7 @@ def _aggregate(
             "a": np.zeros(len(days)) if amounts is None else amounts,
         }
     )
-    having = "" if amounts is None else "HAVING coalesce(sum(a), 0.0) > 0"
+    having = "" if amounts is None else "HAVING coalesce(sum(a), 0.0) >= 0"
     with duckdb.connect() as con:
         con.register("tx", tx)
         result = con.execute(

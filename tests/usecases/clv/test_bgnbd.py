@@ -6,7 +6,7 @@ import pytest
 
 from revlearn.data.rfm import rfm_summary
 from revlearn.errors import InputError, ParameterError
-from revlearn.usecases.clv import (
+from revlearn.usecases.clv.bgnbd import (
     BGNBDParams,
     GammaGammaParams,
     _bgnbd_loglik,
