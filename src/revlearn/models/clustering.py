@@ -28,6 +28,7 @@ square of the rows) with the other customers assigned to the nearest segment cen
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.stats import skew
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.compose import ColumnTransformer
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -316,6 +318,7 @@ def fit_partition(
     random_state: int = 0,
     n_init: int = 4,
     som_weights: np.ndarray | None = None,
+    tree: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Split rows into ``k`` segments with one method.
 
@@ -334,6 +337,8 @@ def fit_partition(
         K-means restarts.
     som_weights : numpy.ndarray, optional
         Trained SOM node weights (required for ``"som"``).
+    tree : numpy.ndarray, optional
+        Ward linkage of ``X`` already computed (``scipy.cluster.hierarchy.linkage``).
 
     Returns
     -------
@@ -346,8 +351,36 @@ def fit_partition(
     InputError
         If the rows cannot be split into ``k`` non-empty segments.
     """
+    with warnings.catch_warnings():  # duplicate rows: our own error below says it plainly
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        labels, node_segments = _partition(X, k, method, random_state, n_init, som_weights, tree)
+    labels = _compact(np.asarray(labels, dtype=np.int64))
+    if labels.max() + 1 < k:
+        raise InputError(
+            f"The customers could only be split into {labels.max() + 1} distinct segments, "
+            f"not {k}.",
+            where=f"CustomerSegments(method={method!r})",
+            fix="Ask for fewer segments: many customers have identical values.",
+        )
+    out = {"labels": labels, "centres": _means(X, labels, k)}
+    if node_segments is not None:
+        out["node_segments"] = np.asarray(node_segments, dtype=np.int64)
+    return out
+
+
+def _partition(
+    X: np.ndarray,
+    k: int,
+    method: str,
+    random_state: int,
+    n_init: int,
+    som_weights: np.ndarray | None,
+    tree: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    node_segments = None
     if method == "ward":
-        labels = fcluster(linkage(X, method="ward"), t=k, criterion="maxclust") - 1
+        tree = linkage(X, method="ward") if tree is None else tree
+        labels = fcluster(tree, t=k, criterion="maxclust") - 1
     elif method == "som":
         if som_weights is None:
             raise InputError("SOM weights are needed.", where="fit_partition(method='som')")
@@ -371,18 +404,7 @@ def fit_partition(
         labels = mb.fit_predict(X)
     else:
         labels = KMeans(k, n_init=n_init, random_state=random_state).fit_predict(X)
-    labels = _compact(np.asarray(labels, dtype=np.int64))
-    if labels.max() + 1 < k:
-        raise InputError(
-            f"The customers could only be split into {labels.max() + 1} distinct segments, "
-            f"not {k}.",
-            where=f"CustomerSegments(method={method!r})",
-            fix="Ask for fewer segments: many customers have identical values.",
-        )
-    out = {"labels": labels, "centres": _means(X, labels, k)}
-    if method == "som":
-        out["node_segments"] = np.asarray(node_segments, dtype=np.int64)
-    return out
+    return labels, node_segments
 
 
 def _compact(labels: np.ndarray) -> np.ndarray:
@@ -437,6 +459,7 @@ def select_k(
     *,
     random_state: int = 0,
     som_weights: np.ndarray | None = None,
+    tree: np.ndarray | None = None,
 ) -> list[dict[str, float]]:
     """Score each candidate number of segments on a sample.
 
@@ -452,6 +475,8 @@ def select_k(
         Seed.
     som_weights : numpy.ndarray, optional
         Trained SOM node weights (required for ``"som"``).
+    tree : numpy.ndarray, optional
+        Ward linkage of ``X`` already computed.
 
     Returns
     -------
@@ -459,10 +484,11 @@ def select_k(
         Per k: ``k``, ``silhouette`` (higher is better; on at most 3,000 rows),
         ``davies_bouldin`` (lower is better) and ``calinski_harabasz`` (higher is better).
     """
-    tree = linkage(X, method="ward") if method == "ward" else None
+    if method == "ward" and tree is None:
+        tree = linkage(X, method="ward")
     out = []
     for k in ks:
-        if tree is not None:
+        if method == "ward":
             labels = fcluster(tree, t=k, criterion="maxclust") - 1
         else:
             try:

@@ -441,7 +441,12 @@ class CustomerSegments(UseCase):
             tree = linkage(X[sample], method="ward")
             self.linkage_ = tree
         candidates = select_k(
-            X[sample], ks, self.method, random_state=self.random_state, som_weights=weights
+            X[sample],
+            ks,
+            self.method,
+            random_state=self.random_state,
+            som_weights=weights,
+            tree=tree,
         )
         if not candidates:
             raise InputError(
@@ -454,7 +459,12 @@ class CustomerSegments(UseCase):
         self.chosen_by_ = "fixed" if self.n_segments is not None else "silhouette"
         rows_for = X[sample] if self.method == "ward" else X
         part = fit_partition(
-            rows_for, k, self.method, random_state=self.random_state, som_weights=weights
+            rows_for,
+            k,
+            self.method,
+            random_state=self.random_state,
+            som_weights=weights,
+            tree=tree,
         )
         if self.method == "som":
             assert weights is not None
