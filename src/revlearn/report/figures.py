@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from sklearn.calibration import calibration_curve
 
 __all__ = [
+    "LAYOUT",
     "calibration_figure",
     "candidates_figure",
     "gains_figure",
@@ -20,7 +21,8 @@ __all__ = [
     "learning_curve_figure",
 ]
 
-_LAYOUT = {
+#: The layout every revlearn chart shares (white template, fixed height, margins).
+LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
     "height": 380,
     "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
@@ -53,7 +55,7 @@ def importance_figure(table: pd.DataFrame, *, top: int = 12) -> go.Figure:
         )
     )
     fig.update_layout(
-        title="What drives the score (share of total effect)", xaxis_tickformat=".0%", **_LAYOUT
+        title="What drives the score (share of total effect)", xaxis_tickformat=".0%", **LAYOUT
     )
     return fig
 
@@ -89,7 +91,7 @@ def candidates_figure(candidates: list[dict[str, Any]], metric: str = "ROC AUC")
     fig.update_layout(
         title=f"Models tried: cross-validated {metric}",
         yaxis_range=[max(0.0, low - 0.05), 1.0],
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -119,7 +121,7 @@ def learning_curve_figure(curve: dict[str, Any]) -> go.Figure:
         xaxis_type="log",
         xaxis_title="training rows",
         yaxis_title=curve["metric"],
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -159,7 +161,7 @@ def gains_figure(gains: pd.DataFrame, *, outcome: str = "positives") -> go.Figur
         yaxis_title=f"share of {outcome} found",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -192,6 +194,6 @@ def calibration_figure(y_true: np.ndarray, proba: np.ndarray, *, n_bins: int = 1
         title="Calibration on held-out rows: is a 30 % score a 30 % chance?",
         xaxis_title="predicted probability",
         yaxis_title="observed rate",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from revlearn.evaluate.roi import ProfitCurve
-from revlearn.report.figures import _LAYOUT
+from revlearn.report.figures import LAYOUT
 
 __all__ = ["confusion_figure", "lift_figure", "pr_figure", "profit_figure", "roc_figure"]
 
@@ -72,7 +72,7 @@ def profit_figure(curve: ProfitCurve) -> go.Figure:
         title=f"{kind} profit by number of contacts",
         xaxis_title="contacts (highest expected value first)",
         yaxis_title="profit",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -109,7 +109,7 @@ def roc_figure(points: pd.DataFrame, *, auc: float | None = None) -> go.Figure:
         title=title,
         xaxis_title="false positive rate",
         yaxis_title="true positive rate",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -154,7 +154,7 @@ def pr_figure(points: pd.DataFrame, base_rate: float) -> go.Figure:
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",
         yaxis_range=[0, 1.02],
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -185,7 +185,7 @@ def confusion_figure(confusion: Mapping[str, int]) -> go.Figure:
             showscale=False,
         )
     )
-    fig.update_layout(title="Confusion matrix at the chosen threshold", **_LAYOUT)
+    fig.update_layout(title="Confusion matrix at the chosen threshold", **LAYOUT)
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -218,6 +218,6 @@ def lift_figure(gains: pd.DataFrame) -> go.Figure:
         xaxis_title="decile",
         yaxis_title="lift (× average rate)",
         xaxis_dtick=1,
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
