@@ -87,7 +87,7 @@ def forest(transactions) -> TransactionAnomalies:
 
 @pytest.fixture(scope="module")
 def scored(forest, transactions) -> pd.DataFrame:
-    return forest.predict(transactions, codes=True).assign(kind=transactions["kind"].to_numpy())
+    return forest.predict(transactions, detail=True).assign(kind=transactions["kind"].to_numpy())
 
 
 def _precision_at_n_frauds(model, transactions) -> float:
@@ -151,8 +151,8 @@ def test_normal_transactions_mostly_have_no_reason(scored):
 
 
 def test_predict_columns_ranks_and_flags(forest, scored, transactions):
-    expected = ["tx_id", "customer", "ts", "amount", "usual_amount", "score", "rank", "flag"]
-    assert list(scored.columns[:8]) == expected
+    expected = ["tx_id", "customer", "ts", "amount", "usual_amount", "score"]
+    assert list(scored.columns[:9]) == [*expected, "outlier_score", "rank", "flag"]
     assert scored["tx_id"].tolist() == transactions["tx_id"].tolist()
     assert scored["score"].between(0, 1).all()
     assert sorted(scored["rank"]) == list(range(1, len(scored) + 1))
@@ -160,8 +160,9 @@ def test_predict_columns_ranks_and_flags(forest, scored, transactions):
     assert top["score"].is_monotonic_decreasing
     assert scored["flag"].mean() == pytest.approx(forest.contamination, abs=0.002)
     assert (scored.loc[scored["flag"], "score"] >= forest.summary()["threshold"] - 1e-9).all()
+    assert (np.diff(top["outlier_score"].to_numpy()) <= 0).all()
     plain = forest.predict(transactions.head(50))
-    assert "reason_code_1" not in plain.columns
+    assert "reason_code_1" not in plain.columns and "outlier_score" not in plain.columns
     assert [c for c in plain.columns if c.startswith("reason")] == [
         "reason_1",
         "reason_2",

@@ -346,7 +346,7 @@ class TransactionAnomalies(UseCase):
 
     # ------------------------------------------------------------------ predict
     def predict(
-        self, data: Any, *, history: Any | None = None, codes: bool = False
+        self, data: Any, *, history: Any | None = None, detail: bool = False
     ) -> pd.DataFrame:
         """Score transactions: how unusual, the flag and up to three reasons.
 
@@ -362,9 +362,10 @@ class TransactionAnomalies(UseCase):
             customer, timestamp or amount are dropped with a warning.
         history : pandas.DataFrame, optional
             Earlier transactions with the same columns, used only as history.
-        codes : bool, default=False
-            Also return ``reason_code_1..3``: the feature behind each reason (see
-            :data:`revlearn.data.transactions.FEATURE_DESCRIPTIONS`).
+        detail : bool, default=False
+            Also return ``outlier_score`` (the model's own score, higher = more unusual)
+            and ``reason_code_1..3`` (the feature behind each reason, see
+            :data:`revlearn.data.transactions.FEATURE_DESCRIPTIONS`; empty when none).
 
         Returns
         -------
@@ -388,10 +389,10 @@ class TransactionAnomalies(UseCase):
         """
         self._check_fitted("predict")
         where = f"{type(self).__name__}.predict"
-        return self._score(as_pandas(data, where=where), history, codes, where)[0]
+        return self._score(as_pandas(data, where=where), history, detail, where)[0]
 
     def _score(
-        self, frame: pd.DataFrame, history: Any | None, codes: bool, where: str
+        self, frame: pd.DataFrame, history: Any | None, detail: bool, where: str
     ) -> tuple[pd.DataFrame, np.ndarray]:
         """The predict table and the input positions of its rows."""
         if self.id_col is not None:
@@ -422,7 +423,8 @@ class TransactionAnomalies(UseCase):
         texts = self._render(reason_codes, table, tx.amount[mine])
         for i in range(3):
             out[f"reason_{i + 1}"] = texts[i]
-        if codes:
+        if detail:
+            out.insert(out.columns.get_loc("score") + 1, "outlier_score", raw)
             for i in range(3):
                 names = np.append(np.asarray(self.features_, dtype=object), "")
                 out[f"reason_code_{i + 1}"] = names[reason_codes[:, i]]
