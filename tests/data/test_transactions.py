@@ -8,11 +8,12 @@ import pytest
 
 from revlearn.data.transactions import (
     FEATURE_DESCRIPTIONS,
+    feature_sentences,
     population_reference,
     read_transactions,
     transaction_features,
 )
-from revlearn.errors import InputError, RevlearnWarning, SchemaError
+from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError
 
 ROLES = {"customer_col": "customer", "timestamp_col": "ts", "amount_col": "amount"}
 
@@ -158,3 +159,24 @@ def test_incomplete_rows_are_dropped_with_a_warning():
     assert tx.positions.tolist() == [0]
     with pytest.raises(InputError, match="empty"):
         read_transactions(frame.head(0), **ROLES)
+
+
+def test_sentences_put_the_numbers_in_words(small):
+    f = _features(small, channel_col="channel")
+    amount = small["amount"].to_numpy()
+    ratio = 200.0 / f.loc[6, "usual_amount"]
+    assert feature_sentences("amount_z", f, amount)[6] == (
+        f"amount {ratio:.1f}× this customer's usual ({f.loc[6, 'usual_amount']:,.2f})"
+    )
+    assert feature_sentences("amount_z", f, amount)[1].endswith(
+        f"× a typical transaction ({f.loc[1, 'usual_amount']:,.2f})"
+    )
+    assert feature_sentences("n_prev_1h", f, amount)[6] == "3 transactions within an hour"
+    assert (
+        feature_sentences("gap_log", f, amount)[6] == "only 10 min after the previous transaction"
+    )
+    assert feature_sentences("new_channel", f, amount)[5] == "first purchase through channel 'app'"
+    assert feature_sentences("is_refund", f, amount)[4] == "a refund of 11.00"
+    assert feature_sentences("hour_rarity", f, amount)[6].startswith("at 10:00, an hour")
+    with pytest.raises(ParameterError, match="Unknown feature 'amount'"):
+        feature_sentences("amount", f, amount)

@@ -30,11 +30,12 @@ import pandas as pd
 from revlearn.data._events import check_event_columns, parse_amounts, parse_timestamps
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
-from revlearn.errors import InputError, RevlearnWarning
+from revlearn.errors import InputError, ParameterError, RevlearnWarning
 
 __all__ = [
     "FEATURE_DESCRIPTIONS",
     "Transactions",
+    "feature_sentences",
     "population_reference",
     "read_transactions",
     "transaction_features",
@@ -317,6 +318,83 @@ def transaction_features(
     inverse = np.empty_like(order)
     inverse[order] = np.arange(len(order))
     return table.iloc[inverse].reset_index(drop=True)
+
+
+def _fmt(values: np.ndarray, spec: str) -> pd.Series:
+    return pd.Series(values).map(spec.format)
+
+
+def feature_sentences(name: str, rows: pd.DataFrame, amount: np.ndarray) -> np.ndarray:
+    """Say in words what one feature shows for each of the given transactions.
+
+    Used for the reasons of anomaly scores: the sentence is built for whole columns at
+    once (no Python loop over rows).
+
+    Parameters
+    ----------
+    name : str
+        A feature of :data:`FEATURE_DESCRIPTIONS`.
+    rows : pandas.DataFrame
+        Rows of :func:`transaction_features` (with its context columns).
+    amount : numpy.ndarray
+        The amount of each of those transactions.
+
+    Returns
+    -------
+    numpy.ndarray
+        One sentence per row (object array), e.g. ``"amount 12.4× this customer's usual
+        (35.20)"``, ``"3 transactions within an hour"``, ``"first purchase through channel
+        'web'"``, ``"at 03:00, an hour this customer rarely buys"``.
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not a feature.
+    """
+    if name not in FEATURE_DESCRIPTIONS:
+        raise ParameterError(
+            f"Unknown feature {name!r}.",
+            where="feature_sentences(name=...)",
+            fix=f"Use one of: {', '.join(FEATURE_DESCRIPTIONS)}.",
+        )
+    n_prior = rows["n_prior"].to_numpy()
+    if name == "amount_z":
+        usual = rows["usual_amount"].to_numpy()
+        ratio = np.abs(amount) / np.maximum(usual, 0.01)
+        whose = np.where(n_prior > 0, "this customer's usual", "a typical transaction")
+        text = (
+            "amount " + _fmt(ratio, "{:.1f}") + "× " + whose + " (" + _fmt(usual, "{:,.2f}") + ")"
+        )
+    elif name == "amount_log":
+        text = "a large amount: " + _fmt(amount, "{:,.2f}")
+    elif name == "gap_log":
+        minutes = rows["hours_since_prev"].to_numpy() * 60
+        text = "only " + _fmt(minutes, "{:,.0f}") + " min after the previous transaction"
+    elif name in ("n_prev_1h", "n_prev_24h"):
+        count = rows[name].to_numpy() + 1
+        span = "an hour" if name == "n_prev_1h" else "24 hours"
+        text = _fmt(count, "{:.0f}") + f" transactions within {span}"
+    elif name == "amount_prev_24h":
+        spent = np.expm1(rows[name].to_numpy())
+        text = _fmt(spent, "{:,.2f}") + " spent in the 24 hours before"
+    elif name == "is_first":
+        text = pd.Series(np.full(len(rows), "the customer's first transaction"))
+    elif name == "is_refund":
+        text = "a refund of " + _fmt(np.abs(amount), "{:,.2f}")
+    elif name == "refund_rate":
+        share = rows[name].to_numpy() * 100
+        text = "the customer's refunds so far: " + _fmt(share, "{:.0f}") + " %"
+    elif name == "hour_rarity":
+        who = np.where(n_prior >= 5, "this customer rarely buys", "few customers buy")
+        text = "at " + _fmt(rows["hour"].to_numpy(), "{:02d}") + ":00, an hour " + who
+    elif name.startswith("new_"):
+        role = name.removeprefix("new_")
+        value = rows[f"{role}_value"].astype(str).to_numpy()
+        verb = {"channel": "through channel", "device": "from device", "country": "from country"}
+        text = f"first purchase {verb[role]} '" + pd.Series(value) + "'"
+    else:  # quantity_log
+        text = "a large quantity: " + _fmt(np.expm1(rows[name].to_numpy()), "{:,.0f}")
+    return np.asarray(text, dtype=object)
 
 
 def _amount_against_usual(

@@ -32,6 +32,7 @@ from revlearn.data.schema import check_columns
 from revlearn.data.transactions import (
     FEATURE_DESCRIPTIONS,
     Transactions,
+    feature_sentences,
     population_reference,
     read_transactions,
     transaction_features,
@@ -225,24 +226,9 @@ class TransactionAnomalies(UseCase):
         self.reference_ = population_reference(tx)
         table = transaction_features(tx, self.reference_)
         self.features_ = [f for f in FEATURE_DESCRIPTIONS if f in table.columns]
-        X = table[self.features_].to_numpy(dtype=float)
-        centre = np.median(X, axis=0)
-        q75, q25 = np.percentile(X, [75, 25], axis=0)
-        scale = (q75 - q25) / 1.349
-        self.center_ = centre
-        self.scale_ = np.where(scale > 1e-9, scale, 1.0)  # flags and rare counts: 1 unit
-        self.unusual_grid_ = np.quantile(self._unusualness(X), _LEVELS, axis=0)
-        rng = np.random.default_rng(self.random_state)
         self.n_transactions_ = len(tx)
-        Z = self._standardise(X)
-        self.model_ = self._build(len(Z))
-        if self.method == "lof" and len(Z) > self.max_fit_rows:
-            self.model_.fit(Z[rng.choice(len(Z), self.max_fit_rows, replace=False)])
-        else:
-            self.model_.fit(Z)
-        raw = -self.model_.score_samples(Z)
-        self.score_grid_ = np.quantile(raw, _LEVELS)
-        self.threshold_raw_ = float(np.quantile(raw, 1.0 - self.contamination))
+        X = table[self.features_].to_numpy(dtype=float)
+        raw = self._fit_model(X)
         self.n_customers_ = len(tx.customer_ids)
         flagged = raw >= self.threshold_raw_
         self.n_flagged_ = int(flagged.sum())
@@ -261,6 +247,25 @@ class TransactionAnomalies(UseCase):
             self.n_flagged_,
         )
         return self
+
+    def _fit_model(self, X: np.ndarray) -> np.ndarray:
+        """Learn the scaling, the tail grids, the outlier model and the threshold."""
+        q75, q25 = np.percentile(X, [75, 25], axis=0)
+        scale = (q75 - q25) / 1.349
+        self.center_ = np.median(X, axis=0)
+        self.scale_ = np.where(scale > 1e-9, scale, 1.0)  # flags and rare counts: 1 unit
+        self.unusual_grid_ = np.quantile(self._unusualness(X), _LEVELS, axis=0)
+        Z = self._standardise(X)
+        self.model_ = self._build(len(Z))
+        if self.method == "lof" and len(Z) > self.max_fit_rows:
+            rng = np.random.default_rng(self.random_state)
+            self.model_.fit(Z[rng.choice(len(Z), self.max_fit_rows, replace=False)])
+        else:
+            self.model_.fit(Z)
+        raw: np.ndarray = -self.model_.score_samples(Z)
+        self.score_grid_ = np.quantile(raw, _LEVELS)
+        self.threshold_raw_ = float(np.quantile(raw, 1.0 - self.contamination))
+        return raw
 
     def _check_params(self, where: str) -> None:
         if self.method not in _METHODS:
@@ -464,7 +469,7 @@ class TransactionAnomalies(UseCase):
             rows = np.flatnonzero(hit.any(axis=1))
             if len(rows) == 0:
                 continue
-            sentences = _sentence(name, table.iloc[rows], amount[rows])
+            sentences = feature_sentences(name, table.iloc[rows], amount[rows])
             for i in range(3):
                 in_slot = hit[rows, i]
                 texts[i][rows[in_slot]] = sentences[in_slot]
@@ -635,49 +640,3 @@ def _anomaly_metrics(
         average_precision=float(average_precision_score(y, score)),
         at_k=at_k,
     )
-
-
-def _fmt(values: np.ndarray, spec: str) -> pd.Series:
-    return pd.Series(values).map(spec.format)
-
-
-def _sentence(name: str, rows: pd.DataFrame, amount: np.ndarray) -> np.ndarray:
-    """The reason sentence of one feature for the given rows."""
-    n_prior = rows["n_prior"].to_numpy()
-    if name == "amount_z":
-        usual = rows["usual_amount"].to_numpy()
-        ratio = np.abs(amount) / np.maximum(usual, 0.01)
-        whose = np.where(n_prior > 0, "this customer's usual", "a typical transaction")
-        text = (
-            "amount " + _fmt(ratio, "{:.1f}") + "× " + whose + " (" + _fmt(usual, "{:,.2f}") + ")"
-        )
-    elif name == "amount_log":
-        text = "a large amount: " + _fmt(amount, "{:,.2f}")
-    elif name == "gap_log":
-        minutes = rows["hours_since_prev"].to_numpy() * 60
-        text = "only " + _fmt(minutes, "{:,.0f}") + " minutes after the previous transaction"
-    elif name in ("n_prev_1h", "n_prev_24h"):
-        count = rows[name].to_numpy() + 1
-        span = "hour" if name == "n_prev_1h" else "24 hours"
-        text = _fmt(count, "{:.0f}") + f" transactions within {span}"
-    elif name == "amount_prev_24h":
-        spent = np.expm1(rows[name].to_numpy())
-        text = _fmt(spent, "{:,.2f}") + " spent in the 24 hours before"
-    elif name == "is_first":
-        text = pd.Series(np.full(len(rows), "the customer's first transaction"))
-    elif name == "is_refund":
-        text = "a refund of " + _fmt(np.abs(amount), "{:,.2f}")
-    elif name == "refund_rate":
-        share = rows[name].to_numpy() * 100
-        text = "the customer's refunds so far: " + _fmt(share, "{:.0f}") + " %"
-    elif name == "hour_rarity":
-        who = np.where(n_prior >= 5, "this customer rarely buys", "few customers buy")
-        text = "at " + _fmt(rows["hour"].to_numpy(), "{:02d}") + ":00, an hour " + who
-    elif name.startswith("new_"):
-        role = name.removeprefix("new_")
-        value = rows[f"{role}_value"].astype(str).to_numpy()
-        verb = {"channel": "through channel", "device": "from device", "country": "from country"}
-        text = f"first purchase {verb[role]} '" + pd.Series(value) + "'"
-    else:  # quantity_log
-        text = "a large quantity: " + _fmt(np.expm1(rows[name].to_numpy()), "{:,.0f}")
-    return np.asarray(text, dtype=object)
