@@ -25,6 +25,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/propensity.py
 	$(BIN)/python bench/churn.py
+	$(BIN)/python bench/clv.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

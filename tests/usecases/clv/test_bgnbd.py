@@ -230,3 +230,25 @@ def test_params_to_dict(cdnow_fit):
         "n_customers",
         "converged",
     }
+
+
+def test_fits_and_predictions_equal_the_lifetimes_oracle(cdnow):
+    lifetimes = pytest.importorskip("lifetimes")
+    summary = rfm_summary(
+        cdnow, customer_col="master_id", timestamp_col="date", amount_col="dollars",
+        until="1997-09-30",
+    )  # fmt: skip
+    f, r, T = summary["frequency"], summary["recency"], summary["T"]
+    ours = fit_bgnbd(f, r, T)
+    theirs = lifetimes.BetaGeoFitter().fit(f, r, T)
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(ours, name) == pytest.approx(theirs.params_[name], rel=1e-4), name
+    expected = theirs.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, T)
+    assert np.allclose(bgnbd_expected_purchases(ours, 39.0, f, r, T), expected, rtol=1e-3)
+    alive = theirs.conditional_probability_alive(f, r, T)
+    assert np.allclose(bgnbd_prob_alive(ours, f, r, T), alive, rtol=1e-3, atol=1e-6)
+    repeat = summary[(summary["frequency"] > 0) & (summary["monetary"] > 0)]
+    gg = fit_gamma_gamma(repeat["frequency"], repeat["monetary"])
+    oracle = lifetimes.GammaGammaFitter().fit(repeat["frequency"], repeat["monetary"])
+    for name in ("p", "q", "v"):
+        assert getattr(gg, name) == pytest.approx(oracle.params_[name], rel=1e-3), name
