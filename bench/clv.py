@@ -49,7 +49,10 @@ def _timed(func, *args, **kwargs):
 
 
 def _simulated(n: int, seed: int = 0) -> pd.DataFrame:
-    """BG/NBD customers (r=0.24, α=4.4, a=0.79, b=2.4) observed for 39 weeks."""
+    """BG/NBD customers (r=0.24, α=4.4, a=0.79, b=2.4) observed for 39 weeks.
+
+    Purchase times are whole days, as :func:`rfm_summary` gives them from real timestamps.
+    """
     rng = np.random.default_rng(seed)
     lam, p = rng.gamma(0.24, 1 / 4.4, n), rng.beta(0.79, 2.4, n)
     horizon = 39.0
@@ -57,6 +60,7 @@ def _simulated(n: int, seed: int = 0) -> pd.DataFrame:
     x = np.minimum(arrivals, rng.geometric(p))
     safe = np.maximum(x, 1)
     t_x = np.where(x > 0, rng.beta(safe, np.maximum(arrivals - safe + 1, 1)) * horizon, 0.0)
+    t_x = np.round(t_x * 7) / 7
     return pd.DataFrame({"frequency": x.astype(float), "recency": t_x, "T": horizon})
 
 
