@@ -253,7 +253,7 @@ class BasketAnalysis(UseCase):
         self.itemset_counts_ = found.counts
         self.rules_ = {key: np.asarray(getattr(rules, key)) for key in _RULE_KEYS}
         self.item_margin_ = self._margins(lines, margins, notes)
-        if len(self.rules()) == 0:
+        if not self._rule_mask(None, "any", None, None, None).any():
             notes.append(
                 f"No rule reaches min_confidence {self.min_confidence} and min_lift "
                 f"{self.min_lift} at min_support {self.min_support}; lower them to see more."
