@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from minisom import MiniSom
 from scipy.spatial.distance import cdist
+from threadpoolctl import threadpool_limits
 
 from revlearn.errors import InputError, MissingDependencyError
 from revlearn.models.clustering import (
@@ -25,6 +26,13 @@ from revlearn.models.clustering import (
     train_som,
     u_matrix,
 )
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """The test machine is shared: k-means runs on one thread."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 def blobs(n: int = 600, k: int = 3, d: int = 4, spread: float = 0.5, seed: int = 0):
@@ -153,18 +161,19 @@ def test_mixed_preprocessor_scales_logs_and_weights():
             "spend": rng.lognormal(4, 1.2, n),  # skewed, non-negative → log
             "score": rng.normal(0, 1, n),  # symmetric → no log
             "balance": rng.lognormal(3, 1.2, n) - 30,  # skewed but negative values → no log
+            "member": (rng.random(n) < 0.05).astype(float),  # rare yes/no → no log
             "region": rng.choice([f"r{i}" for i in range(10)], n),
             "plan": rng.choice(["a", "b"], n, p=[0.9, 0.1]),
         }
     )
     frame.loc[:99, "spend"] = np.nan
     frame.loc[:49, "region"] = np.nan
-    numeric, categorical = ["spend", "score", "balance"], ["region", "plan"]
+    numeric, categorical = ["spend", "score", "balance", "member"], ["region", "plan"]
     design, logged = mixed_preprocessor(frame, numeric, categorical)
     X = design.fit_transform(frame)
     assert logged == ["spend"]
     assert not np.isnan(X).any()
-    np.testing.assert_allclose(X[:, :3].std(axis=0), 1, atol=1e-6)
+    np.testing.assert_allclose(X[:, :4].std(axis=0), 1, atol=1e-6)
     names = list(design.get_feature_names_out())
     for col in categorical:
         block = X[:, [i for i, name in enumerate(names) if name.startswith(col + "_")]]

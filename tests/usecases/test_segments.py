@@ -109,6 +109,9 @@ def test_structureless_data_says_so(method):
     assert model.summary()["notes"][-1].startswith("No clear segment structure")
     if method == "kmeans":
         assert model.stability_["median"] < 0.5
+        out = model.predict(blob(5))
+        assert list(out.columns) == ["row", "segment", "segment_name", "distance"]
+        assert out["row"].tolist() == [0, 1, 2, 3, 4]
 
 
 def test_profiles_index_and_value_share(kmeans):
@@ -230,6 +233,8 @@ def test_bad_input_errors(planted):
         CustomerSegments(n_segments=1).fit(frame)
     with pytest.raises(ParameterError, match="n_segments=99 is out of range"):
         CustomerSegments(n_segments=99).fit(frame)
+    with pytest.raises(ParameterError, match="n_jobs=0 is not a number of threads"):
+        CustomerSegments(n_jobs=0).fit(frame)
     with pytest.raises(ParameterError, match=r"Unknown method 'dbscan'.*kmeans, ward, som"):
         CustomerSegments(method="dbscan").fit(frame)
     with pytest.raises(SchemaError, match="'frequency' not found"):
@@ -238,11 +243,16 @@ def test_bad_input_errors(planted):
         )
 
 
-def test_fit_does_not_mutate_input(planted):
+def test_fit_does_not_mutate_input_and_a_failed_refit_leaves_no_state(planted, monkeypatch):
     frame, _ = planted
     before = frame.copy()
-    CustomerSegments(n_segments=4, n_bootstrap=0).fit(frame)
+    model = CustomerSegments(n_segments=4, n_bootstrap=0).fit(frame)
     pd.testing.assert_frame_equal(frame, before)
+    model.set_params(method="som")
+    monkeypatch.setitem(sys.modules, "minisom", None)
+    with pytest.raises(MissingDependencyError):
+        model.fit(frame)
+    assert not model.is_fitted()
 
 
 def test_names_from_traits():

@@ -164,8 +164,8 @@ def log1p_clipped(values: np.ndarray) -> np.ndarray:
 
 def _skewed(values: pd.Series) -> bool:
     known = values.dropna().to_numpy(dtype=float)
-    if len(known) < 3 or known.min() < 0 or np.ptp(known) == 0:
-        return False
+    if len(known) < 3 or known.min() < 0 or len(np.unique(known[:10_000])) <= 2:
+        return False  # negative values, or a yes/no column: a log changes nothing useful
     return bool(skew(known) > SKEW_LIMIT)
 
 

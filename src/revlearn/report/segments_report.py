@@ -9,8 +9,6 @@ Plotly lines, so no data or refit is needed.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -421,8 +419,9 @@ def _overview(model: CustomerSegments) -> list[str]:
         f"({', '.join(model.input_columns_[:8])}).",
         f"The largest segment, {largest['name']}, holds {largest['share']:.0%} of customers.",
     ]
-    if model.value_col_ is not None:
-        richest = max(model.segments_, key=lambda s: (s["value_share"] or 0) / s["share"])
+    shares = [s["value_share"] for s in model.segments_]
+    if model.value_col_ is not None and None not in shares:
+        richest = max(model.segments_, key=lambda s: s["value_share"] / s["share"])
         text.append(
             f"{richest['name'].capitalize()} hold {richest['value_share']:.0%} of "
             f"{model.value_col_} with {richest['share']:.0%} of customers — "
@@ -545,15 +544,15 @@ def _u_matrix_sentence(model: CustomerSegments) -> str:
     border[:-1, :] |= seg[1:, :] != seg[:-1, :]
     inner = float(u[~border].mean()) if (~border).any() else float("nan")
     edge = float(u[border].mean()) if border.any() else float("nan")
-    reading: dict[str, Any] = {"ratio": edge / inner if inner else float("nan")}
+    ratio = edge / inner if inner > 0 else float("nan")
+    reading = (
+        ", so the segments follow real gaps in the map."
+        if ratio > 1.3
+        else ", so the segments cut a smooth map rather than follow gaps."
+    )
     return (
         f"Each of the {rows * cols} nodes is a prototype customer; similar prototypes sit "
         "next to each other. Light cells are dense groups, dark cells borders. Nodes on a "
-        f"segment border are {reading['ratio']:.1f}× as far from their neighbours as nodes "
-        "inside a segment"
-        + (
-            ", so the segments follow real gaps in the map."
-            if reading["ratio"] > 1.3
-            else ", so the segments cut a smooth map rather than follow gaps."
-        )
+        f"segment border are {ratio:.1f}× as far from their neighbours as nodes inside a "
+        f"segment{reading}"
     )

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import linkage
 from sklearn.decomposition import PCA
+from threadpoolctl import threadpool_limits
 
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import Role, check_columns, infer_schema
@@ -265,6 +266,8 @@ class CustomerSegments(UseCase):
         Bootstrap resamples for the stability measure (0 skips it).
     som_shape : tuple of int, optional
         SOM grid (rows, cols); about 5√n nodes when None.
+    n_jobs : int, default=1
+        Threads for the numeric libraries (k-means, distances); -1 uses every core.
     random_state : int, default=0
         Seed.
     """
@@ -283,6 +286,7 @@ class CustomerSegments(UseCase):
         value_col: str | None = None,
         n_bootstrap: int = 20,
         som_shape: tuple[int, int] | None = None,
+        n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
         self.method = method
@@ -294,6 +298,7 @@ class CustomerSegments(UseCase):
         self.value_col = value_col
         self.n_bootstrap = n_bootstrap
         self.som_shape = som_shape
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # ----------------------------------------------------------------------------- fit
@@ -324,6 +329,7 @@ class CustomerSegments(UseCase):
         where = "CustomerSegments.fit"
         frame = as_pandas(data, where=where)
         ks = self._check_params(len(frame), where)
+        threads = self._threads()
         named = [c for c in (self.id_col, self.value_col) if c is not None]
         check_columns(
             frame,
@@ -344,18 +350,35 @@ class CustomerSegments(UseCase):
             )
         preprocessor, logged = mixed_preprocessor(typed, numeric, categorical)
         X = np.asarray(preprocessor.fit_transform(typed[numeric + categorical]), dtype=float)
-        self.preprocessor_ = preprocessor
-        self.schema_ = schema
-        self.id_col_ = id_col
-        self.input_columns_ = numeric + categorical
-        self.columns_ = {"numeric": numeric, "log_scaled": logged, "categorical": categorical}
-        self.value_col_ = self.value_col
-        self.n_rows_ = len(frame)
-        labels = self._cluster(X, ks)
-        self._measure(X, labels)
-        self._describe(typed, X, labels, len(numeric))
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)  # a refit starts clean
+        try:
+            self.preprocessor_, self.schema_, self.id_col_ = preprocessor, schema, id_col
+            self.input_columns_ = numeric + categorical
+            self.columns_ = {"numeric": numeric, "log_scaled": logged, "categorical": categorical}
+            self.value_col_ = self.value_col
+            self.n_rows_ = len(X)
+            with threadpool_limits(limits=threads):
+                labels = self._cluster(X, ks)
+                self._measure(X, labels)
+                self._describe(typed, X, labels, len(numeric))
+        except BaseException:
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                delattr(self, name)  # nothing half-fitted
+            raise
         self.notes_ = notes + self._structure_notes()
         return self
+
+    def _threads(self) -> int | None:
+        if self.n_jobs == -1:
+            return None
+        if not isinstance(self.n_jobs, int) or self.n_jobs < 1:
+            raise ParameterError(
+                f"n_jobs={self.n_jobs!r} is not a number of threads.",
+                where="n_jobs",
+                fix="Use a positive integer, or -1 for every core.",
+            )
+        return self.n_jobs
 
     def _check_params(self, n_rows: int, where: str) -> list[int]:
         if self.method not in METHODS:
@@ -623,10 +646,11 @@ class CustomerSegments(UseCase):
         return frame, np.asarray(self.preprocessor_.transform(typed), dtype=float)
 
     def _assign(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self.method_ == "som":
-            labels = self.som_node_segments_[best_matching_units(X, self.som_weights_)]
-            return labels, np.sqrt(((X - self.centres_[labels]) ** 2).sum(axis=1))
-        return nearest_centre(X, self.centres_)
+        with threadpool_limits(limits=self._threads()):
+            if self.method_ == "som":
+                labels = self.som_node_segments_[best_matching_units(X, self.som_weights_)]
+                return labels, np.sqrt(((X - self.centres_[labels]) ** 2).sum(axis=1))
+            return nearest_centre(X, self.centres_)
 
     def predict(self, data: Any) -> pd.DataFrame:
         """Assign customers to the fitted segments.
