@@ -19,6 +19,7 @@ from revlearn.report.segments_report import (
     u_matrix_figure,
 )
 from revlearn.usecases.segments import CustomerSegments
+from tests.report.conftest import needs_chromium, render
 from tests.usecases.test_segments import blob, planted_customers
 
 
@@ -107,3 +108,16 @@ def test_structureless_data_reads_as_weak():
 def test_unfitted_model_is_refused():
     with pytest.raises(InputError, match="fitted CustomerSegments"):
         segments_sections(CustomerSegments())
+
+
+@needs_chromium
+def test_page_draws_every_chart_in_a_headless_browser(models, tmp_path):
+    sections = [*segments_sections(models["ward"]), segments_sections(models["som"])[-1]]
+    html = render_page("Customer segments", sections)
+    n_figures = sum(len(s.figures) for s in sections)
+    assert html.count('class="plotly-graph-div"') == n_figures == 7
+    page = tmp_path / "segments.html"
+    page.write_text(html, encoding="utf-8")
+    shown = render(page, tmp_path, "--dump-dom")
+    assert shown.errors == []
+    assert shown.dom.count("main-svg") >= n_figures

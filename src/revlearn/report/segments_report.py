@@ -122,7 +122,7 @@ def segment_map_figure(model: CustomerSegments) -> go.Figure:
     for s, label in enumerate(_labels(model)):
         own = seg == s
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=xy[own, 0],
                 y=xy[own, 1],
                 mode="markers",
