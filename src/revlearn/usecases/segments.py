@@ -449,12 +449,13 @@ class CustomerSegments(UseCase):
 
     def _cluster(self, X: np.ndarray, ks: list[int]) -> np.ndarray:
         rng = np.random.default_rng(self.random_state)
-        sample = np.sort(rng.permutation(len(X))[: min(len(X), WARD_ROWS)])
+        # random order: the first rows of the sample are a random sample too (map, bootstrap)
+        sample = rng.permutation(len(X))[: min(len(X), WARD_ROWS)]
         self.sample_rows_ = sample
         weights = tree = None
         if self.method == "som":
             shape = tuple(self.som_shape) if self.som_shape else som_shape(len(X))
-            rows = rng.permutation(len(X))[: min(len(X), 50_000)]
+            rows = rng.permutation(len(X))[: min(len(X), SOM_ROWS)]
             weights = train_som(X[rows], (shape[0], shape[1]), n_iter=SOM_ITER,
                                 random_state=self.random_state)  # fmt: skip
             self.som_shape_ = [int(shape[0]), int(shape[1])]
