@@ -264,7 +264,9 @@ def test_names_from_traits():
         "everyday customers"
     )
     assert segment_name({"age": 1.3, "income": -0.8, "kids": 0.1}) == "high age, low income"
-    assert segment_name({"plan = premium": 1.1}) == "mostly plan premium"
+    assert segment_name({"plan = premium": 1.1, "is_member = yes": -0.9}) == (
+        "often plan premium, rarely is member"
+    )
     assert segment_name({"age": 0.2}) == "average profile"
 
 

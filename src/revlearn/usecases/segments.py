@@ -190,7 +190,9 @@ def segment_name(z: dict[str, float], columns: dict[str, str] | None = None) -> 
     "at-risk big spenders", "lapsed one-timers", "lapsing customers", "new customers",
     "high-value loyalists", "bargain seekers", "loyal regulars", "big spenders",
     "recently active", "occasional low spenders", "everyday customers". Otherwise the name
-    lists the two traits furthest from the base: "high <trait>, low <trait>".
+    lists the two traits furthest from the base: "high <trait>, low <trait>", "often
+    <column> <level>" for a categorical level (``"column = level"``) or a yes/no column
+    (``"column = yes"``) over-represented in the segment, "rarely ..." when under-represented.
 
     Parameters
     ----------
@@ -214,10 +216,11 @@ def segment_name(z: dict[str, float], columns: dict[str, str] | None = None) -> 
 
 
 def _phrase(trait: str, z: float) -> str:
+    often = "often" if z > 0 else "rarely"
+    if trait.endswith(" = yes"):
+        return f"{often} {trait[: -len(' = yes')].replace('_', ' ')}"
     if " = " in trait:
-        return (
-            f"mostly {trait.replace(' = ', ' ')}" if z > 0 else f"few {trait.replace(' = ', ' ')}"
-        )
+        return f"{often} {trait.replace(' = ', ' ').replace('_', ' ')}"
     return f"{'high' if z > 0 else 'low'} {trait.replace('_', ' ')}"
 
 
@@ -425,6 +428,8 @@ class CustomerSegments(UseCase):
                 notes.append(f"Column {col!r} left out: it identifies customers.")
                 continue
             reason = left_out(col, role, typed[col])
+            if reason and role in (Role.CONSTANT, Role.EMPTY):
+                continue  # the schema's notes already say so
             if reason:
                 notes.append(f"Column {col!r} left out: {reason}.")
             elif role in (Role.NUMERIC, Role.BOOLEAN):
@@ -577,10 +582,12 @@ class CustomerSegments(UseCase):
             means = typed[numeric].groupby(labels).mean().reindex(range(k))
             overall = typed[numeric].mean()
             zs = _group_means(X[:, :n_num], labels, k)
+            yes_no = set(self.schema_.columns(Role.BOOLEAN))
             for j, col in enumerate(numeric):
+                trait = f"{col} = yes" if col in yes_no else col  # share of yes
                 for s in range(k):
-                    z_by_segment[s][col] = float(zs[s, j])
-                    rows.append(_trait(s, col, means.iloc[s, j], overall[col], zs[s, j]))
+                    z_by_segment[s][trait] = float(zs[s, j])
+                    rows.append(_trait(s, trait, means.iloc[s, j], overall[col], zs[s, j]))
         for col in categorical:
             values = typed[col].fillna("missing").astype(str)
             overall_share = values.value_counts(normalize=True).head(8)
