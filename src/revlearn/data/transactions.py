@@ -1,7 +1,10 @@
 """Per-transaction history features for anomaly and fraud scoring.
 
-:func:`read_transactions` parses a transaction table once (the same date and amount rules as
-every event table, see :mod:`revlearn.data._events`); :func:`transaction_features` then
+:func:`read_transactions` parses a transaction table once with the date and amount parsers
+of every event table (:mod:`revlearn.data._events`; not its ``prepare_events``, which keeps
+whole days, while bursts need seconds). Timestamps with a UTC offset are read in UTC, so
+"the hour of day" is a UTC hour for them and the local hour for naive timestamps.
+:func:`transaction_features` then
 describes every transaction against the customer's *earlier* transactions only (nothing
 from the future leaks in): the amount against the customer's own usual amount, the time
 since the previous transaction, how many transactions and how much money in the hour and
