@@ -292,3 +292,20 @@ def test_unfitted_model_says_how_to_fix(transactions):
         model.predict(transactions)
     assert model.get_params()["method"] == "isolation_forest"
     assert TransactionAnomalies.usecase == "anomalies"
+
+
+def test_fit_leaves_the_input_alone_and_is_repeatable(transactions):
+    data = transactions.head(2000).copy()
+    before = data.copy()
+    first = TransactionAnomalies(**ROLES, random_state=3).fit(data).predict(data)
+    pd.testing.assert_frame_equal(data, before)
+    second = TransactionAnomalies(**ROLES, random_state=3).fit(data).predict(data)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_arrow_tables_are_accepted(transactions):
+    pa = pytest.importorskip("pyarrow")
+    data = transactions.head(1000)
+    model = TransactionAnomalies(**ROLES).fit(pa.Table.from_pandas(data))
+    from_arrow = model.predict(pa.Table.from_pandas(data))
+    np.testing.assert_allclose(from_arrow["score"], model.predict(data)["score"])
