@@ -330,8 +330,9 @@ def test_bad_data():
         ({"min_support": 1.5}, "min_support"),
         ({"min_confidence": -0.1}, "min_confidence"),
         ({"min_lift": -1}, "min_lift"),
-        ({"max_len": 1}, "max_len must be a whole number >= 2"),
-        ({"algorithm": "magic"}, "Unknown algorithm 'magic'"),
+        ({"max_len": 1}, "max_len must be a whole number >= 2 or None, got 1"),
+        ({"min_support": float("nan")}, "min_support"),
+        ({"algorithm": "magic"}, "algorithm must be one of eclat, fpgrowth, apriori, got 'magic'"),
     ],
 )
 def test_bad_parameters(orders, params, message):

@@ -262,43 +262,27 @@ class BasketAnalysis(UseCase):
         return self
 
     def _check_params(self, where: str) -> None:
-        support = self.min_support
-        if (
-            isinstance(support, bool)
-            or not isinstance(support, int | float)
-            or not (0.0 < support <= 1.0)
-        ):
-            raise ParameterError(
-                f"min_support must be a share of baskets in (0, 1], got {support!r}.",
-                where=f"{where}(min_support=...)",
-                fix="Pass e.g. 0.01 for item sets in at least 1% of the baskets.",
-            )
-        for name, low, high in (("min_confidence", 0.0, 1.0), ("min_lift", 0.0, np.inf)):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not (low <= value <= high)
-            ):
+        checks = [
+            ("min_support", _is_number(self.min_support) and 0 < self.min_support <= 1,
+             "a share of baskets in (0, 1]", "0.01 for item sets in at least 1% of the baskets"),
+            ("min_confidence", _is_number(self.min_confidence) and 0 <= self.min_confidence <= 1,
+             "a share in [0, 1]", "0.3 (30% of the baskets with the antecedent)"),
+            ("min_lift", _is_number(self.min_lift) and self.min_lift >= 0,
+             "a number >= 0", "1.0 (no better than chance) or 0 for every rule"),
+            ("max_len", self.max_len is None or (
+                isinstance(self.max_len, int) and not isinstance(self.max_len, bool)
+                and self.max_len >= 2),
+             "a whole number >= 2 or None", "3: a rule needs at least 2 items"),
+            ("algorithm", self.algorithm in _ALGORITHMS,
+             f"one of {', '.join(_ALGORITHMS)}", "'eclat'"),
+        ]  # fmt: skip
+        for name, valid, expected, example in checks:
+            if not valid:
                 raise ParameterError(
-                    f"{name} must be a number in [{low}, {high}], got {value!r}.",
+                    f"{name} must be {expected}, got {getattr(self, name)!r}.",
                     where=f"{where}({name}=...)",
-                    fix="Pass e.g. min_confidence=0.3 and min_lift=1.0.",
+                    fix=f"Pass e.g. {example}.",
                 )
-        if self.max_len is not None and (
-            isinstance(self.max_len, bool) or not isinstance(self.max_len, int) or self.max_len < 2
-        ):
-            raise ParameterError(
-                f"max_len must be a whole number >= 2 or None, got {self.max_len!r}.",
-                where=f"{where}(max_len=...)",
-                fix="A rule needs at least 2 items; pass e.g. max_len=3.",
-            )
-        if self.algorithm not in _ALGORITHMS:
-            raise ParameterError(
-                f"Unknown algorithm {self.algorithm!r}.",
-                where=f"{where}(algorithm=...)",
-                fix=f"Choose one of {', '.join(_ALGORITHMS)}.",
-            )
 
     def _lines(self, frame: pd.DataFrame, notes: list[str], where: str) -> pd.DataFrame:
         """Keep the usable lines: an order id, an item and (if given) a positive quantity."""
@@ -387,6 +371,13 @@ class BasketAnalysis(UseCase):
         """Indicator matrix (sets × items) of the item sets ``index``."""
         return self._found().indicator(index, n_items=len(self.items_))
 
+    def _holds(self, code: int) -> np.ndarray:
+        """Which item sets contain the item ``code``."""
+        owner = np.repeat(np.arange(len(self.itemset_counts_)), np.diff(self.itemset_offsets_))
+        has = np.zeros(len(self.itemset_counts_), dtype=bool)
+        has[owner[self.itemset_items_ == code]] = True
+        return has
+
     def _code(self, item: Any, where: str) -> int:
         name = str(item)
         position = int(np.searchsorted(self.items_, name))
@@ -425,10 +416,7 @@ class BasketAnalysis(UseCase):
         sizes = np.diff(self.itemset_offsets_)
         keep = sizes >= min_size
         if item is not None:
-            code = self._code(item, "BasketAnalysis.itemsets(item=...)")
-            keep &= (
-                np.asarray(self._set_items(np.arange(len(sizes)))[:, code].todense()).ravel() > 0
-            )
+            keep &= self._holds(self._code(item, "BasketAnalysis.itemsets(item=...)"))
         index = np.flatnonzero(keep)
         out = pd.DataFrame(
             {
@@ -532,13 +520,7 @@ class BasketAnalysis(UseCase):
                     where="BasketAnalysis.rules(side=...)",
                     fix="Choose 'any', 'antecedent' or 'consequent'.",
                 )
-            code = self._code(item, "BasketAnalysis.rules(item=...)")
-            has = (
-                np.asarray(
-                    self._set_items(np.arange(len(self.itemset_counts_)))[:, code].todense()
-                ).ravel()
-                > 0
-            )
+            has = self._holds(self._code(item, "BasketAnalysis.rules(item=...)"))
             in_a, in_c = has[r["antecedent"]], has[r["consequent"]]
             keep &= {"any": in_a | in_c, "antecedent": in_a, "consequent": in_c}[side]
         return np.asarray(keep)
@@ -841,6 +823,10 @@ class BasketAnalysis(UseCase):
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 def _item_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
