@@ -114,6 +114,15 @@ def test_structureless_data_says_so(method):
         assert out["row"].tolist() == [0, 1, 2, 3, 4]
 
 
+def test_uniform_customers_have_no_structure_either():
+    rng = np.random.default_rng(2)
+    uniform = pd.DataFrame(rng.uniform(size=(1000, 4)), columns=["a", "b", "c", "d"])
+    with pytest.warns(RevlearnWarning, match="No clear segment structure"):
+        model = CustomerSegments(n_bootstrap=8).fit(uniform)
+    assert model.structure_ == "weak" and model.scores_["silhouette"] < 0.3
+    assert model.evaluate().stability_median < 0.5
+
+
 def test_profiles_index_and_value_share(kmeans):
     profiles = kmeans.explain()
     seg = profiles.segments.set_index("name")
