@@ -153,7 +153,7 @@ def test_predict_contract(kmeans, planted):
 
 
 def test_summary_is_plain_json(kmeans):
-    summary = json.loads(json.dumps(kmeans.summary()))
+    summary = json.loads(json.dumps(kmeans.summary(), allow_nan=False))
     assert summary["method"] == "kmeans" and summary["n_segments"] == 4
     assert summary["id"] == "customer_id" and summary["value_col"] == "monetary"
     assert {s["name"] for s in summary["segments"]} == {g[5] for g in GROUPS}
@@ -196,6 +196,8 @@ def test_fixed_columns_and_k(planted):
     assert model.n_segments_ == 3 and model.chosen_by_ == "fixed"
     assert model.input_columns_ == ["recency_days", "frequency"]
     assert len(model.candidates_) == 1
+    metrics = json.loads(json.dumps(model.evaluate().to_dict(), allow_nan=False))
+    assert metrics["stability_median"] is None and metrics["silhouette"] > 0.3
 
 
 def test_save_and_load_in_registry(tmp_path, planted):

@@ -110,9 +110,9 @@ class SegmentMetrics:
         Returns
         -------
         dict
-            One key per attribute.
+            One key per attribute (None for a metric that could not be measured).
         """
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: _plain(getattr(self, name)) for name in self.__slots__}
 
     def to_frame(self) -> pd.DataFrame:
         """Return the metrics as a two-column table.
