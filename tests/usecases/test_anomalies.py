@@ -134,10 +134,14 @@ def test_reasons_name_the_planted_mechanism(scored):
     assert amount["reason_1"].str.contains("amount").all()
     assert amount["reason_1"].str.contains("× this customer's usual").sum() >= 10
     channel = scored[scored["kind"] == "channel"]
-    assert (channel["reason_code_1"] == "new_channel").mean() >= 0.8
-    assert channel["reason_1"].str.match(r"first purchase through channel '\w+'").mean() >= 0.8
-    night = channel[["reason_1", "reason_2", "reason_3"]].agg(" ".join, axis=1)
-    assert night.str.contains(r"at 0[0-4]:00, an hour").mean() >= 0.7
+    # Three planted traits (night, new channel, 2-4x the usual amount); a first use of a
+    # channel is the least rare of them (every customer has one), so it may come third.
+    codes = channel[["reason_code_1", "reason_code_2", "reason_code_3"]]
+    assert (codes == "new_channel").any(axis=1).mean() >= 0.7
+    assert (codes == "hour_rarity").any(axis=1).mean() >= 0.8
+    words = channel[["reason_1", "reason_2", "reason_3"]].agg(" ".join, axis=1)
+    assert words.str.contains(r"first purchase through channel '\w+'").mean() >= 0.7
+    assert words.str.contains(r"at 0[0-4]:00, an hour").mean() >= 0.8
     burst = scored[(scored["kind"] == "burst") & scored["flag"]]
     velocity = {"n_prev_1h", "n_prev_24h", "gap_log", "amount_prev_24h"}
     assert len(burst) >= 40
@@ -193,7 +197,10 @@ def test_summary_is_json_and_explain_reads(forest, transactions):
     table = forest.explain()
     assert set(table["feature"]) == set(summary["features"])
     assert table["first_reason_share"].sum() == pytest.approx(1.0, abs=0.05)
-    assert table.loc[table["feature"] == "amount_z", "unusual_from"].iloc[0] > 1.0
+    unusual_from = table.set_index("feature")["unusual_from"]
+    assert unusual_from["amount_z"] > 1.0
+    # flags and counts: the first value past the cut is a real value (ties handled)
+    assert unusual_from["new_channel"] == 1.0 and unusual_from["n_prev_1h"] == 1.0
 
 
 def test_saved_model_predicts_the_same(forest, transactions, tmp_path):

@@ -266,7 +266,9 @@ class TransactionAnomalies(UseCase):
         scale = (q75 - q25) / 1.349
         self.center_ = np.median(X, axis=0)
         self.scale_ = np.where(scale > 1e-9, scale, 1.0)  # flags and rare counts: 1 unit
-        self.unusual_grid_ = np.quantile(self._unusualness(X), _LEVELS, axis=0)
+        self.unusual_grid_ = np.quantile(
+            self._unusualness(X), _LEVELS, axis=0, method="inverted_cdf"
+        )
         Z = self._standardise(X)
         self.model_ = self._build(len(Z))
         if self.method == "lof" and len(Z) > self.max_fit_rows:
@@ -342,13 +344,30 @@ class TransactionAnomalies(UseCase):
 
     def _tails(self, X: np.ndarray) -> np.ndarray:
         """Per feature, the share of training transactions at least as unusual."""
-        U = self._unusualness(X)
+        return self._tails_of(self._unusualness(X))
+
+    def _tails_of(self, U: np.ndarray) -> np.ndarray:
+        """Share of training values ≥ each oriented value, read off the quantile grid.
+
+        Ties (flags, counts) are handled: a value equal to a grid point gets the share
+        below the first grid point equal to it, so a flag seen in 3 % of training has a
+        tail of 3 %, not 0.
+        """
         tails = np.empty_like(U)
         grid = np.asarray(self.unusual_grid_)
+        levels = np.r_[0.0, _LEVELS, 1.0]
         for j in range(U.shape[1]):
-            below = np.interp(U[:, j], grid[:, j], _LEVELS, left=0.0, right=1.0)
-            lowest = np.searchsorted(grid[:, j], U[:, j], side="left") == 0
-            tails[:, j] = np.where(lowest, 1.0, 1.0 - below)
+            g, u = grid[:, j], U[:, j]
+            lo = np.searchsorted(g, u, side="left")  # grid points strictly below u
+            g_lo = np.r_[-np.inf, g][lo]
+            g_hi = np.r_[g, np.inf][lo]
+            exact = g_hi == u
+            width = np.where(np.isfinite(g_hi - g_lo), g_hi - g_lo, 1.0)
+            frac = np.clip((u - g_lo) / np.where(width > 0, width, 1.0), 0.0, 1.0)
+            step = levels[lo + 1] - levels[lo]
+            below = levels[lo] + np.where(exact | ~np.isfinite(g_lo), 0.0, frac * step)
+            below = np.where(lo >= len(g), 1.0, below)
+            tails[:, j] = 1.0 - below
         return np.maximum(tails, 0.5 / self.n_transactions_)
 
     def _reason_codes(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -558,12 +577,13 @@ class TransactionAnomalies(UseCase):
         """
         self._check_fitted("explain")
         grid = np.asarray(self.unusual_grid_)
-        cut = np.array(
-            [
-                np.interp(1 - self.reason_share, _LEVELS, grid[:, j])
-                for j in range(len(self.features_))
-            ]
-        )
+        tails = self._tails_of(grid)
+        cut = [
+            float(grid[tails[:, j] <= self.reason_share, j].min())
+            if (tails[:, j] <= self.reason_share).any()
+            else float("nan")
+            for j in range(len(self.features_))
+        ]
         unusual_from = [
             -c if f in _LOW_IS_UNUSUAL else c for f, c in zip(self.features_, cut, strict=True)
         ]
