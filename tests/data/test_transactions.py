@@ -11,6 +11,7 @@ from revlearn.data.transactions import (
     feature_sentences,
     population_reference,
     read_transactions,
+    tail_shares,
     transaction_features,
 )
 from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError
@@ -180,3 +181,20 @@ def test_sentences_put_the_numbers_in_words(small):
     assert feature_sentences("hour_rarity", f, amount)[6].startswith("at 10:00, an hour")
     with pytest.raises(ParameterError, match="Unknown feature 'amount'"):
         feature_sentences("amount", f, amount)
+
+
+def test_tail_shares_handle_ties_and_continuous_values():
+    rng = np.random.default_rng(0)
+    levels = np.linspace(0, 1, 1001)
+    flag = (rng.random(20_000) < 0.03).astype(float)
+    smooth = rng.normal(size=20_000)
+    sample = np.column_stack([flag, smooth])
+    grid = np.quantile(sample, levels, axis=0, method="inverted_cdf")
+    probe = np.array([[0.0, 0.0], [1.0, 1.645], [2.0, 10.0], [-1.0, -10.0]])
+    shares = tail_shares(grid, levels, probe)
+    assert shares[0, 0] == pytest.approx(1.0)
+    assert shares[1, 0] == pytest.approx(flag.mean(), abs=0.002)
+    assert shares[0, 1] == pytest.approx(0.5, abs=0.01)
+    assert shares[1, 1] == pytest.approx(0.05, abs=0.006)
+    assert shares[2].tolist() == [0.0, 0.0]
+    assert shares[3].tolist() == [1.0, 1.0]

@@ -41,6 +41,7 @@ __all__ = [
     "feature_sentences",
     "population_reference",
     "read_transactions",
+    "tail_shares",
     "transaction_features",
 ]
 
@@ -325,6 +326,44 @@ def transaction_features(
 
 def _fmt(values: np.ndarray, spec: str) -> pd.Series:
     return pd.Series(values).map(spec.format)
+
+
+def tail_shares(grid: np.ndarray, levels: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Share of a reference sample at least as large as each value, from a quantile grid.
+
+    Use it to say how rare a feature value is without keeping the reference sample: store
+    ``np.quantile(sample, levels, axis=0, method="inverted_cdf")`` and read shares off it.
+    Ties are handled, so a flag that is 1 in 3 % of the sample gets a share of about 3 %
+    (linear interpolation alone would give 0).
+
+    Parameters
+    ----------
+    grid : numpy.ndarray
+        Quantiles of the reference sample at ``levels``, shape (n_levels, n_features).
+    levels : numpy.ndarray
+        Increasing quantile levels in [0, 1], shape (n_levels,).
+    values : numpy.ndarray
+        Values to look up, shape (n_rows, n_features).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n_rows, n_features): for each value, the share of the reference at or
+        above it (1 at or below the minimum, 0 above the maximum).
+    """
+    out = np.empty(values.shape, dtype=float)
+    edges = np.r_[0.0, levels, 1.0]
+    for j in range(values.shape[1]):
+        g, u = grid[:, j], values[:, j]
+        lo = np.searchsorted(g, u, side="left")  # grid points strictly below u
+        g_lo, g_hi = np.r_[-np.inf, g][lo], np.r_[g, np.inf][lo]
+        width = g_hi - g_lo
+        frac = np.clip((u - g_lo) / np.where(np.isfinite(width) & (width > 0), width, 1.0), 0, 1)
+        step = edges[lo + 1] - edges[lo]
+        inside = np.isfinite(g_lo) & (g_hi != u)
+        below = edges[lo] + np.where(inside, frac * step, 0.0)
+        out[:, j] = 1.0 - np.where(lo >= len(g), 1.0, below)
+    return out
 
 
 def feature_sentences(name: str, rows: pd.DataFrame, amount: np.ndarray) -> np.ndarray:

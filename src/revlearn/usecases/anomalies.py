@@ -47,6 +47,7 @@ from revlearn.data.transactions import (
     feature_sentences,
     population_reference,
     read_transactions,
+    tail_shares,
     transaction_features,
 )
 from revlearn.errors import InputError, ParameterError
@@ -347,27 +348,7 @@ class TransactionAnomalies(UseCase):
         return self._tails_of(self._unusualness(X))
 
     def _tails_of(self, U: np.ndarray) -> np.ndarray:
-        """Share of training values ≥ each oriented value, read off the quantile grid.
-
-        Ties (flags, counts) are handled: a value equal to a grid point gets the share
-        below the first grid point equal to it, so a flag seen in 3 % of training has a
-        tail of 3 %, not 0.
-        """
-        tails = np.empty_like(U)
-        grid = np.asarray(self.unusual_grid_)
-        levels = np.r_[0.0, _LEVELS, 1.0]
-        for j in range(U.shape[1]):
-            g, u = grid[:, j], U[:, j]
-            lo = np.searchsorted(g, u, side="left")  # grid points strictly below u
-            g_lo = np.r_[-np.inf, g][lo]
-            g_hi = np.r_[g, np.inf][lo]
-            exact = g_hi == u
-            width = np.where(np.isfinite(g_hi - g_lo), g_hi - g_lo, 1.0)
-            frac = np.clip((u - g_lo) / np.where(width > 0, width, 1.0), 0.0, 1.0)
-            step = levels[lo + 1] - levels[lo]
-            below = levels[lo] + np.where(exact | ~np.isfinite(g_lo), 0.0, frac * step)
-            below = np.where(lo >= len(g), 1.0, below)
-            tails[:, j] = 1.0 - below
+        tails = tail_shares(np.asarray(self.unusual_grid_), _LEVELS, U)
         return np.maximum(tails, 0.5 / self.n_transactions_)
 
     def _reason_codes(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
