@@ -363,3 +363,20 @@ def test_read_baskets(tmp_path: Path):
     (tmp_path / "blank.csv").write_text("\n\n")
     with pytest.raises(InputError, match="No item"):
         read_baskets(tmp_path / "blank.csv")
+
+
+def test_mlxtend_algorithm_without_mlxtend(orders, monkeypatch):
+    import sys
+
+    from revlearn.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "mlxtend.frequent_patterns", None)
+    with pytest.raises(MissingDependencyError, match=r"needs mlxtend.*revlearn\[basket\]"):
+        BasketAnalysis(algorithm="fpgrowth", min_support=0.05).fit(orders)
+
+
+def test_arrow_input_gives_the_same_rules(model, orders):
+    pa = pytest.importorskip("pyarrow")
+    table = pa.Table.from_pandas(orders, preserve_index=False)
+    again = BasketAnalysis(**model.get_params()).fit(table)
+    pd.testing.assert_frame_equal(again.rules(), model.rules())
