@@ -380,3 +380,14 @@ def test_arrow_input_gives_the_same_rules(model, orders):
     table = pa.Table.from_pandas(orders, preserve_index=False)
     again = BasketAnalysis(**model.get_params()).fit(table)
     pd.testing.assert_frame_equal(again.rules(), model.rules())
+
+
+def test_certain_rule_has_infinite_conviction_and_null_in_summary():
+    lines = pd.DataFrame({"order_id": [1, 1, 2, 2, 3, 3, 4], "item": list("ababcbc")})
+    model = BasketAnalysis(min_support=0.2, min_confidence=0.1, min_lift=0).fit(lines)
+    first = model.rules().iloc[0]
+    assert (first["antecedents"], first["consequents"], first["confidence"]) == ("a", "b", 1.0)
+    assert first["conviction"] == np.inf
+    summary = json.loads(json.dumps(model.summary(), allow_nan=False))
+    assert summary["top_rules"][0]["conviction"] is None
+    assert summary["top_rules"][1]["conviction"] == pytest.approx(1.5)
