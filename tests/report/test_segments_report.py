@@ -20,7 +20,7 @@ from revlearn.report.segments_report import (
 )
 from revlearn.usecases.segments import CustomerSegments
 from tests.report.conftest import needs_chromium, render
-from tests.usecases.test_segments import blob, planted_customers
+from tests.usecases.segments.test_model import blob, planted_customers
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,15 @@ DataOpt = Annotated[
         "over the workspace (SELECT ...).",
     ),
 ]
+OptionalDataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="A file, a workspace table name or a SQL query (SELECT ...); optional for clv "
+        "and basket.",
+    ),
+]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Registered model name.")]
 EVENTS = "Churn from an event table"
 MONEY = "Return on contact (value of a success, cost of a contact)"

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -18,6 +19,7 @@ from revlearn.cli._app import (
     DebugOpt,
     JsonOpt,
     ModelOpt,
+    OptionalDataOpt,
     SensitiveOpt,
     SuccessOpt,
     ValueOpt,
@@ -34,13 +36,30 @@ from revlearn.cli._app import (
     progress_bar,
     value_and_cost,
 )
+from revlearn.cli.customers import (
+    VALUE_USECASES,
+    ValueOptions,
+    build_model,
+    evaluate_model,
+    fit_metrics,
+    predict_table,
+    report_sections,
+    show_evaluation,
+    show_explain,
+)
+from revlearn.cli.customers import show_fit as show_value_fit
 from revlearn.errors import NotFoundError, ParameterError, short_list
 
-
 # ------------------------------------------------------------------------------ fit
+VALUE = "Customer value: clv, segments, anomalies, basket"
+
+
 @app.command()
 def fit(
-    usecase: Annotated[str, typer.Argument(help="What to model: leads or churn.")],
+    usecase: Annotated[
+        str,
+        typer.Argument(help="What to model: leads, churn, clv, segments, anomalies or basket."),
+    ],
     data: DataOpt,
     target: Annotated[
         str | None,
@@ -57,103 +76,194 @@ def fit(
     ] = False,
     customer: Annotated[
         str | None,
-        typer.Option(help="churn from events: the customer id column.", rich_help_panel=EVENTS),
+        typer.Option(help="Transactions/events: the customer id column.", rich_help_panel=EVENTS),
     ] = None,
     timestamp: Annotated[
         str | None,
-        typer.Option(help="churn from events: when each event happened.", rich_help_panel=EVENTS),
+        typer.Option(help="Transactions/events: when each happened.", rich_help_panel=EVENTS),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option(help="churn from events: money per event.", rich_help_panel=EVENTS)
+        str | None,
+        typer.Option(help="Transactions/events: money (refunds negative).", rich_help_panel=EVENTS),
     ] = None,
     horizon_days: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="churn from events: days without activity that count as churn.",
+            help="churn: days without activity that count as churn (90); clv: days ahead to "
+            "value (365).",
             rich_help_panel=EVENTS,
         ),
-    ] = 90,
+    ] = None,
     until: Annotated[
         str | None,
         typer.Option(
-            help="churn from events: training cut-off day (default: last event − horizon).",
+            help="Cut-off day: churn trains on activity before it; clv and anomalies fit on "
+            "transactions up to it and are judged on the rest.",
             rich_help_panel=EVENTS,
         ),
     ] = None,
+    order: Annotated[
+        str | None, typer.Option(help="Order (basket) id column.", rich_help_panel=VALUE)
+    ] = None,
+    item: Annotated[
+        str | None, typer.Option(help="basket: product column.", rich_help_panel=VALUE)
+    ] = None,
+    min_support: Annotated[
+        float, typer.Option(help="basket: smallest share of baskets.", rich_help_panel=VALUE)
+    ] = 0.01,
+    min_confidence: Annotated[
+        float, typer.Option(help="basket: smallest rule confidence.", rich_help_panel=VALUE)
+    ] = 0.3,
+    min_lift: Annotated[
+        float, typer.Option(help="basket: smallest rule lift.", rich_help_panel=VALUE)
+    ] = 1.0,
+    max_len: Annotated[
+        int | None, typer.Option(help="basket: most items in an itemset.", rich_help_panel=VALUE)
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="segments: kmeans, ward or som; anomalies: isolation_forest or lof; clv: "
+            "auto, bgnbd or gbm.",
+            rich_help_panel=VALUE,
+        ),
+    ] = None,
+    segments: Annotated[
+        int | None,
+        typer.Option(help="segments: how many (chosen by silhouette).", rich_help_panel=VALUE),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option(help="clv: share of spend that is profit.", rich_help_panel=VALUE)
+    ] = 1.0,
+    discount_rate: Annotated[
+        float, typer.Option(help="clv: yearly discount rate.", rich_help_panel=VALUE)
+    ] = 0.1,
+    contamination: Annotated[
+        float, typer.Option(help="anomalies: share to flag.", rich_help_panel=VALUE)
+    ] = 0.01,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Train a model for a use case, select it by cross-validation and register it.
+    """Train a model for a use case and register it in the workspace.
 
-    Repeated ids do not stop the fit: a note says so, and predict keeps every input row.
-    `fit churn --customer C --timestamp T` learns from an event table instead of a
-    customer table: the label is no activity in the --horizon-days after the cut-off.
+    leads/churn: a yes/no outcome, models selected by cross-validation; `fit churn
+    --customer C --timestamp T` learns from an event table (no activity in the
+    --horizon-days after the cut-off is churn). clv, segments and anomalies read a
+    transaction table (--customer, --timestamp, --amount; segments also a customer table);
+    basket reads order lines (--order, --item).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.store.registry import Registry, fingerprint
         from revlearn.usecases import USECASES
 
-        if usecase not in USECASES:
+        if usecase not in USECASES and usecase not in VALUE_USECASES:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
                 where="revlearn fit",
-                fix=f"Choose one of: {', '.join(USECASES)}.",
+                fix=f"Choose one of: {', '.join([*USECASES, *VALUE_USECASES])}.",
             )
         ws = open_workspace(workspace)
         frame = read_source(data, ws)
-        params: dict[str, Any] = {
-            "positive": positive,
-            "id_col": id_col,
-            "time_budget": time_budget,
-            "drop_leakage": not keep_leakage,
-        }
-        if target is not None:
-            params["target_col"] = target
-        if timestamp is not None or customer is not None:
-            if usecase != "churn":
-                raise ParameterError(
-                    f"--customer/--timestamp build churn labels from events; they do not "
-                    f"apply to {usecase!r}.",
-                    where="revlearn fit",
-                    fix="Use them with `revlearn fit churn`.",
-                )
-            params.update(
-                customer_col=customer,
-                timestamp_col=timestamp,
-                amount_col=amount,
-                horizon_days=horizon_days,
-                until=until,
-            )
-        model = USECASES[usecase](**params)
         started = time.perf_counter()
-        with progress_bar(not as_json) as update:
-            model.fit(frame, progress=update)  # type: ignore[attr-defined]
+        if usecase in VALUE_USECASES:
+            opts = ValueOptions(
+                customer=customer, timestamp=timestamp, amount=amount, order=order, item=item,
+                id_col=id_col, until=until, horizon_days=horizon_days, method=method,
+                n_segments=segments, min_support=min_support, min_confidence=min_confidence,
+                min_lift=min_lift, max_len=max_len, margin=margin, discount_rate=discount_rate,
+                contamination=contamination,
+            )  # fmt: skip
+            model = build_model(usecase, opts)
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update(f"Fitting {usecase}", 0.1)
+                cut = {"until": until} if usecase in ("clv", "anomalies") and until else {}
+                model.fit(frame, **cut)
+            summary = model.summary()
+            metrics = fit_metrics(usecase, summary)
+        else:
+            model = _propensity_model(
+                usecase, target=target, positive=positive, id_col=id_col,
+                time_budget=time_budget, keep_leakage=keep_leakage, customer=customer,
+                timestamp=timestamp, amount=amount, horizon_days=horizon_days, until=until,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                model.fit(frame, progress=update)
+            summary = model.summary()
+            metrics = model.metrics_
         seconds = time.perf_counter() - started
         record = Registry(ws).save(
             model,
             name=name or usecase,
             usecase=usecase,
             params=model.get_params(),
-            metrics=model.metrics_,  # type: ignore[attr-defined]
+            metrics=metrics,
             fingerprint=fingerprint(frame),
         )
-        summary = model.summary()  # type: ignore[attr-defined]
         if as_json:
-            print_json(
-                {
-                    "model": record.name,
-                    "version": record.version,
-                    "usecase": usecase,
-                    "seconds": round(seconds, 2),
-                    **{k: v for k, v in summary.items() if k != "model"},
-                    "algorithm": summary["model"],
-                }
-            )
+            doc = {
+                "model": record.name,
+                "version": record.version,
+                "usecase": usecase,
+                "seconds": round(seconds, 2),
+                **{k: v for k, v in summary.items() if k != "model"},
+            }
+            if "model" in summary:
+                doc["algorithm"] = summary["model"]
+            print_json(doc)
             return
-        _show_fit(record, summary, seconds)
+        if usecase in VALUE_USECASES:
+            show_value_fit(
+                usecase, f"Model {record.name} v{record.version} ({seconds:.0f} s)", summary
+            )
+        else:
+            _show_fit(record, summary, seconds)
+
+
+def _propensity_model(
+    usecase: str,
+    *,
+    target: str | None,
+    positive: str | None,
+    id_col: str | None,
+    time_budget: float,
+    keep_leakage: bool,
+    customer: str | None,
+    timestamp: str | None,
+    amount: str | None,
+    horizon_days: int | None,
+    until: str | None,
+) -> Any:
+    """Build a LeadScorer or ChurnModel from the fit options."""
+    from revlearn.usecases import USECASES
+
+    params: dict[str, Any] = {
+        "positive": positive,
+        "id_col": id_col,
+        "time_budget": time_budget,
+        "drop_leakage": not keep_leakage,
+    }
+    if target is not None:
+        params["target_col"] = target
+    if timestamp is not None or customer is not None:
+        if usecase != "churn":
+            raise ParameterError(
+                f"--customer/--timestamp build churn labels from events; they do not "
+                f"apply to {usecase!r}.",
+                where="revlearn fit",
+                fix="Use them with `revlearn fit churn`.",
+            )
+        params.update(
+            customer_col=customer,
+            timestamp_col=timestamp,
+            amount_col=amount,
+            horizon_days=horizon_days or 90,
+            until=until,
+        )
+    return USECASES[usecase](**params)
 
 
 def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
@@ -197,7 +307,6 @@ def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
 @app.command()
 def predict(
     model: ModelOpt,
-    data: DataOpt,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
     version: VersionOpt = None,
     no_reasons: Annotated[
@@ -210,15 +319,22 @@ def predict(
     value: ValueOpt = None,
     cost: CostOpt = None,
     success_rate: SuccessOpt = 1.0,
+    data: OptionalDataOpt = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="clv: days ahead (default: the fitted horizon).")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Score rows with a registered model and write a CSV (id, score, tier, reasons).
+    """Score rows with a registered model and write a CSV.
 
-    With --top N only the N rows to contact are written, ordered by expected value
-    (score × value × success rate − cost; by score when no --value is given).
+    leads/churn: id, score, tier, reasons; with --top N only the N rows to contact, by
+    expected value (score × value × success rate − cost). clv: per customer P(alive),
+    expected purchases over --horizon days, expected spend and CLV (the training customers
+    without --data). segments: the segment per customer. anomalies: score and reasons per
+    transaction. basket: the rules table, or cross-sell offers for the histories in --data.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -228,8 +344,44 @@ def predict(
         ws = open_workspace(workspace)
         registry = Registry(ws)
         fitted, record = registry.load(model, version)
-        frame = read_source(data, ws)
+        frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
+        if record.usecase in VALUE_USECASES:
+            scored = predict_table(
+                record.usecase, fitted, frame, horizon_days=horizon, top=top or 5
+            )
+            write_csv_atomic(scored, out_file)
+            seconds = time.perf_counter() - started
+            registry.log_prediction(
+                name=record.name,
+                version=record.version,
+                source=str(data or "training data"),
+                n_rows=len(scored),
+                output=str(out_file),
+                seconds=seconds,
+            )
+            doc = {
+                "model": record.name,
+                "version": record.version,
+                "rows": len(scored),
+                "columns": [str(c) for c in scored.columns],
+                "out": str(out_file),
+                "seconds": round(seconds, 2),
+            }
+            if as_json:
+                print_json(doc)
+                return
+            out.print(
+                f"Wrote {len(scored):,} rows from {record.name} v{record.version} in "
+                f"{seconds:.1f} s → {out_file}"
+            )
+            return
+        if frame is None:
+            raise ParameterError(
+                f"Scoring a {record.usecase} model needs --data.",
+                where="revlearn predict",
+                fix="Pass --data FILE with the rows to score.",
+            )
         money = value_and_cost(value, cost)
         if top is not None:
             scored = fitted.contact_list(  # type: ignore[attr-defined]
@@ -299,6 +451,12 @@ def evaluate(
     success_rate: SuccessOpt = 1.0,
     capacity: CapacityOpt = None,
     sensitive: SensitiveOpt = None,
+    until: Annotated[
+        str | None, typer.Option(help="clv: refit up to this day and judge on the rest.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="anomalies: the column marking known cases.")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -307,7 +465,9 @@ def evaluate(
     """Measure a registered model on labelled data: quality, profit of acting, fairness.
 
     With --value and --cost it finds how many to contact for the most profit; with
-    --sensitive it compares selection and error rates across groups.
+    --sensitive it compares selection and error rates across groups. clv: the holdout check
+    at --until; anomalies: precision and recall at k against --target; segments: cluster
+    quality and bootstrap stability.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -316,6 +476,13 @@ def evaluate(
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws)
+        if record.usecase in VALUE_USECASES:
+            found = evaluate_model(record.usecase, fitted, frame, until=until, target=target)
+            if as_json:
+                print_json({"model": record.name, "version": record.version, "metrics": found})
+                return
+            show_evaluation(record.usecase, f"{record.name} v{record.version} on {data}", found)
+            return
         result = fitted.evaluate(frame)  # type: ignore[attr-defined]
         doc: dict[str, Any] = {
             "model": record.name,
@@ -389,6 +556,16 @@ def explain(
 
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
+        if record.usecase in VALUE_USECASES:
+            table = fitted.explain()  # type: ignore[attr-defined]
+            if not isinstance(table, pd.DataFrame):  # segments: profiles
+                table = table.to_frame()
+            if as_json:
+                rows = table.to_dict(orient="records")
+                print_json({"model": record.name, "version": record.version, "table": rows})
+                return
+            show_explain(f"{record.name} v{record.version}", table)
+            return
         frame = read_source(data, ws) if data is not None else None
         result = fitted.explain(frame)  # type: ignore[attr-defined]
         if as_json:
@@ -416,7 +593,6 @@ def explain(
 @app.command()
 def report(
     model: ModelOpt,
-    data: DataOpt,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
     version: VersionOpt = None,
     value: ValueOpt = None,
@@ -424,6 +600,7 @@ def report(
     success_rate: SuccessOpt = 1.0,
     capacity: CapacityOpt = None,
     sensitive: SensitiveOpt = None,
+    data: OptionalDataOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -433,27 +610,40 @@ def report(
 
     Metrics with their spread, ROC/PR/lift/gains, calibration, the profit curve (with
     --value and --cost), drivers, partial dependence, surrogate rules, fairness (with
-    --sensitive) and the data-sufficiency verdict.
+    --sensitive) and the data-sufficiency verdict. clv, segments, anomalies and basket
+    models get their own charts (only anomalies needs --data: the transactions to show).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.report.files import write_text_atomic
+        from revlearn.report.html import render_page
         from revlearn.report.model_report import model_report
         from revlearn.store.registry import Registry
 
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
-        money = value_and_cost(value, cost)
-        page = model_report(
-            fitted,  # type: ignore[arg-type]
-            read_source(data, ws),
-            value=money[0] if money else None,
-            cost=money[1] if money else None,
-            success_rate=success_rate,
-            capacity=capacity,
-            sensitive=tuple(column_list(sensitive or "")),
-            name=f"{record.name} v{record.version}",
-        )
+        frame = read_source(data, ws) if data is not None else None
+        title = f"{record.name} v{record.version}"
+        if record.usecase in VALUE_USECASES:
+            page = render_page(title, report_sections(record.usecase, fitted, frame))
+        elif frame is None:
+            raise ParameterError(
+                f"A report on a {record.usecase} model needs --data: labelled rows it never saw.",
+                where="revlearn report",
+                fix="Pass --data FILE.",
+            )
+        else:
+            money = value_and_cost(value, cost)
+            page = model_report(
+                fitted,  # type: ignore[arg-type]
+                frame,
+                value=money[0] if money else None,
+                cost=money[1] if money else None,
+                success_rate=success_rate,
+                capacity=capacity,
+                sensitive=tuple(column_list(sensitive or "")),
+                name=title,
+            )
         target = write_text_atomic(page, out_file)
         if as_json:
             print_json({"model": record.name, "version": record.version, "report": target})

@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -27,6 +25,7 @@ from scipy.cluster.hierarchy import linkage
 from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
+from revlearn.data.features import customer_features
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import Role, check_columns, infer_schema
 from revlearn.errors import InputError, ParameterError, RevlearnWarning, SchemaError, short_list
@@ -47,13 +46,22 @@ from revlearn.models.clustering import (
 )
 from revlearn.usecases._base import UseCase
 from revlearn.usecases._columns import left_out
+from revlearn.usecases.segments.naming import (
+    NOTABLE,
+    RFM_ALIASES,
+    segment_name,
+    trait_words,
+    unique_names,
+)
+from revlearn.usecases.segments.results import SegmentMetrics, SegmentProfiles, plain
 
-__all__ = ["CustomerSegments", "SegmentMetrics", "SegmentProfiles", "segment_name"]
+__all__ = ["TRANSACTION_TRAITS", "CustomerSegments"]
+
+#: The customer traits segmented on when the input is a transaction table.
+TRANSACTION_TRAITS = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_days")
 
 logger = logging.getLogger(__name__)
 
-#: A standardised trait this far from the base (in standard deviations) is notable.
-NOTABLE = 0.5
 #: Most segments a user may ask for.
 MAX_SEGMENTS = 30
 #: Rows refitted in each bootstrap resample (Ward and SOM refits cost more).
@@ -62,185 +70,6 @@ BOOTSTRAP_ROWS = {"kmeans": 5000, "ward": 2000, "som": 2000}
 SOM_ROWS, SOM_ITER = 50_000, 5000
 #: Customers kept for the 2-D map.
 MAP_ROWS = 2000
-_ALIASES = {
-    "recency": ("recency_days", "days_since_last_order", "days_since_last_purchase"),
-    "frequency": ("frequency", "n_orders", "orders", "order_count", "n_purchases", "purchases"),
-    "monetary": ("monetary", "revenue", "total_revenue", "total_spend", "spend", "sales"),
-    "aov": ("avg_order_value", "average_order_value", "aov", "mean_order_value"),
-    "tenure": ("tenure_days", "tenure", "days_since_first_order", "customer_age_days"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentMetrics:
-    """How well separated and how stable the segments are.
-
-    Attributes
-    ----------
-    silhouette : float
-        Mean silhouette on a sample (−1…1; above 0.5 clear, below 0.25 weak structure).
-    davies_bouldin : float
-        Davies–Bouldin index (lower is better).
-    calinski_harabasz : float
-        Calinski–Harabasz index (higher is better).
-    stability_median : float
-        Median adjusted Rand index over the bootstrap resamples of the fit (1 = identical).
-    stability_min : float
-        Lowest of those.
-    stability_max : float
-        Highest of those.
-    n_rows : int
-        Customers measured.
-    structure : str
-        ``"clear"``, ``"moderate"`` or ``"weak"`` (the fit's verdict).
-    """
-
-    silhouette: float
-    davies_bouldin: float
-    calinski_harabasz: float
-    stability_median: float
-    stability_min: float
-    stability_max: float
-    n_rows: int
-    structure: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the metrics as a JSON-ready mapping.
-
-        Returns
-        -------
-        dict
-            One key per attribute (None for a metric that could not be measured).
-        """
-        return {name: _plain(getattr(self, name)) for name in self.__slots__}
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the metrics as a two-column table.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``metric`` and ``value``.
-        """
-        return pd.DataFrame(
-            {"metric": list(self.__slots__), "value": list(self.to_dict().values())}
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentProfiles:
-    """Who is in each segment, compared with all customers.
-
-    Attributes
-    ----------
-    segments : pandas.DataFrame
-        One row per segment: ``segment``, ``name``, ``size``, ``share`` (of customers),
-        ``value_share`` and ``value_mean`` (NaN without ``value_col``), ``description``.
-    traits : pandas.DataFrame
-        One row per segment and trait: ``segment``, ``name``, ``trait`` (a numeric column,
-        or ``column = level`` for a categorical), ``segment_value`` (mean, or share of the
-        level), ``overall_value``, ``index`` (100 × segment / overall) and ``z`` (difference
-        in standard deviations of the scaled trait).
-    """
-
-    segments: pd.DataFrame
-    traits: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the trait table.
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``traits``.
-        """
-        return self.traits
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping.
-
-        Returns
-        -------
-        dict
-            ``segments`` and ``traits`` as lists of records.
-        """
-        return {
-            "segments": _records(self.segments),
-            "traits": _records(self.traits),
-        }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def segment_name(z: dict[str, float], columns: dict[str, str] | None = None) -> str:
-    """Name a segment from its standardised traits.
-
-    With RFM-style traits (``columns`` maps at least two of ``recency``, ``frequency``,
-    ``monetary``, ``aov``, ``tenure`` to columns) the marketing vocabulary is used:
-    "at-risk big spenders", "lapsed one-timers", "lapsing customers", "new customers",
-    "high-value loyalists", "bargain seekers", "loyal regulars", "big spenders",
-    "recently active", "occasional low spenders", "everyday customers". Otherwise the name
-    lists the two traits furthest from the base: "high <trait>, low <trait>", "often
-    <column> <level>" for a categorical level (``"column = level"``) or a yes/no column
-    (``"column = yes"``) over-represented in the segment, "rarely ..." when under-represented.
-
-    Parameters
-    ----------
-    z : dict of str to float
-        Trait → segment mean minus overall mean, in standard deviations.
-    columns : dict of str to str, optional
-        RFM role → column name.
-
-    Returns
-    -------
-    str
-        The name (``"average profile"`` when no trait stands out).
-    """
-    if columns and len(columns) >= 2:
-        return _rfm_name({role: z.get(col, 0.0) for role, col in columns.items()}, columns)
-    notable = sorted(
-        ((t, v) for t, v in z.items() if abs(v) >= NOTABLE), key=lambda tv: -abs(tv[1])
-    )
-    parts = [_phrase(t, v) for t, v in notable[:2]]
-    return ", ".join(parts) or "average profile"
-
-
-def _phrase(trait: str, z: float) -> str:
-    often = "often" if z > 0 else "rarely"
-    if trait.endswith(" = yes"):
-        return f"{often} {trait[: -len(' = yes')].replace('_', ' ')}"
-    if " = " in trait:
-        return f"{often} {trait.replace(' = ', ' ').replace('_', ' ')}"
-    return f"{'high' if z > 0 else 'low'} {trait.replace('_', ' ')}"
-
-
-def _rfm_name(z: dict[str, float], columns: dict[str, str]) -> str:
-    r, f = z.get("recency", 0.0), z.get("frequency", 0.0)
-    m, a, t = z.get("monetary", 0.0), z.get("aov", 0.0), z.get("tenure", 0.0)
-    spend = max(m if "monetary" in columns else -9.0, a if "aov" in columns else -9.0)
-    rules = [
-        (r >= NOTABLE and spend >= NOTABLE, "at-risk big spenders"),
-        (r >= NOTABLE and f <= -NOTABLE, "lapsed one-timers"),
-        (r >= NOTABLE, "lapsing customers"),
-        (t <= -NOTABLE, "new customers"),
-        (f >= NOTABLE and spend >= NOTABLE, "high-value loyalists"),
-        (a <= -NOTABLE or (m <= -NOTABLE and f >= 0), "bargain seekers"),
-        (f >= NOTABLE, "loyal regulars"),
-        (spend >= NOTABLE, "big spenders"),
-        (r <= -NOTABLE, "recently active"),
-        (m <= -NOTABLE or f <= -NOTABLE, "occasional low spenders"),
-    ]
-    return next((name for hit, name in rules if hit), "everyday customers")
 
 
 class CustomerSegments(UseCase):
@@ -271,6 +100,15 @@ class CustomerSegments(UseCase):
         SOM grid (rows, cols); about 5√n nodes when None.
     n_jobs : int, default=1
         Threads for the numeric libraries (k-means, distances); -1 uses every core.
+    customer_col, timestamp_col, amount_col : str, optional
+        Set ``timestamp_col`` to segment from a transaction table: each customer
+        (``customer_col``) is first summarised by
+        :func:`revlearn.data.features.customer_features` (money in ``amount_col``), and the
+        segments are built on :data:`TRANSACTION_TRAITS` unless ``columns`` says otherwise;
+        ``id_col`` becomes the customer column and ``value_col`` defaults to ``monetary``.
+        ``predict`` and ``evaluate`` then take transactions too.
+    until : str, optional
+        With transactions: summarise them up to this day.
     random_state : int, default=0
         Seed.
     """
@@ -290,6 +128,10 @@ class CustomerSegments(UseCase):
         n_bootstrap: int = 20,
         som_shape: tuple[int, int] | None = None,
         n_jobs: int = 1,
+        customer_col: str = "customer_id",
+        timestamp_col: str | None = None,
+        amount_col: str = "amount",
+        until: str | None = None,
         random_state: int = 0,
     ) -> None:
         self.method = method
@@ -302,6 +144,10 @@ class CustomerSegments(UseCase):
         self.n_bootstrap = n_bootstrap
         self.som_shape = som_shape
         self.n_jobs = n_jobs
+        self.customer_col = customer_col
+        self.timestamp_col = timestamp_col
+        self.amount_col = amount_col
+        self.until = until
         self.random_state = random_state
 
     # ----------------------------------------------------------------------------- fit
@@ -330,24 +176,25 @@ class CustomerSegments(UseCase):
             fewer than twice as many customers as segments.
         """
         where = "CustomerSegments.fit"
-        frame = as_pandas(data, where=where)
+        frame = self._customers(as_pandas(data, where=where), where)
         ks = self._check_params(len(frame), where)
         threads = self._threads()
-        named = [c for c in (self.id_col, self.value_col) if c is not None]
+        given_id, value_col, columns = self._roles()
+        named = [c for c in (given_id, value_col) if c is not None]
         check_columns(
             frame,
-            [*named, *(self.columns or [])],
+            [*named, *(columns or [])],
             where=where,
             hint="Pass column names exactly as they appear in the table (case matters).",
         )
-        schema = infer_schema(frame, id_col=self.id_col)
+        schema = infer_schema(frame, id_col=given_id)
         typed = schema.apply(frame, where=where)
-        id_col = self.id_col or next((c for c, r in schema.roles.items() if r == Role.ID), None)
-        numeric, categorical, notes = self._choose(schema.roles, typed, id_col, where)
+        id_col = given_id or next((c for c, r in schema.roles.items() if r == Role.ID), None)
+        numeric, categorical, notes = self._choose(schema.roles, typed, id_col, columns, where)
         notes = list(schema.notes) + notes
-        if self.value_col is not None and not pd.api.types.is_numeric_dtype(typed[self.value_col]):
+        if value_col is not None and not pd.api.types.is_numeric_dtype(typed[value_col]):
             raise SchemaError(
-                f"Column {self.value_col!r} is not numeric, so it cannot be a value column.",
+                f"Column {value_col!r} is not numeric, so it cannot be a value column.",
                 where=where,
                 fix="Pass a money column such as monetary or revenue as value_col.",
             )
@@ -359,7 +206,7 @@ class CustomerSegments(UseCase):
             self.preprocessor_, self.schema_, self.id_col_ = preprocessor, schema, id_col
             self.input_columns_ = numeric + categorical
             self.columns_ = {"numeric": numeric, "log_scaled": logged, "categorical": categorical}
-            self.value_col_ = self.value_col
+            self.value_col_ = value_col
             self.n_rows_ = len(X)
             with threadpool_limits(limits=threads):
                 labels = self._cluster(X, ks)
@@ -417,10 +264,47 @@ class CustomerSegments(UseCase):
             return [k]
         return list(range(self.min_segments, min(self.max_segments, n_rows // 2) + 1))
 
+    def _roles(self) -> tuple[str | None, str | None, list[str] | None]:
+        """The id, value and trait columns in effect (transactions imply RFM ones)."""
+        if self.timestamp_col is None:
+            return self.id_col, self.value_col, self.columns
+        return (
+            self.customer_col,
+            self.value_col or "monetary",
+            self.columns or list(TRANSACTION_TRAITS),
+        )
+
+    def _customers(self, frame: pd.DataFrame, where: str) -> pd.DataFrame:
+        """Summarise a transaction table into one row per customer (transactions mode)."""
+        if self.timestamp_col is None:
+            return frame
+        features = customer_features(
+            frame,
+            customer_col=self.customer_col,
+            timestamp_col=self.timestamp_col,
+            amount_col=self.amount_col,
+            until=self.until,
+        )
+        traits = list(self.columns or TRANSACTION_TRAITS)
+        value = self.value_col or "monetary"
+        keep = [self.customer_col, *traits, *([value] if value not in traits else [])]
+        check_columns(
+            features,
+            keep,
+            where=where,
+            hint="With transactions, name columns of revlearn.data.features.customer_features.",
+        )
+        return features[keep]
+
     def _choose(
-        self, roles: dict[str, str], typed: pd.DataFrame, id_col: str | None, where: str
+        self,
+        roles: dict[str, str],
+        typed: pd.DataFrame,
+        id_col: str | None,
+        columns: list[str] | None,
+        where: str,
     ) -> tuple[list[str], list[str], list[str]]:
-        wanted = self.columns or [c for c in roles if c != id_col]
+        wanted = columns or [c for c in roles if c != id_col]
         numeric, categorical, notes = [], [], []
         for col in wanted:
             role = roles[col]
@@ -600,9 +484,12 @@ class CustomerSegments(UseCase):
                     z_by_segment[s][trait] = z
                     rows.append(_trait(s, trait, q, p, z))
         roles = {
-            role: col for role, names in _ALIASES.items() for col in numeric if col.lower() in names
+            role: col
+            for role, names in RFM_ALIASES.items()
+            for col in numeric
+            if col.lower() in names
         }
-        names = _unique_names([segment_name(z, roles) for z in z_by_segment], z_by_segment)
+        names = unique_names([segment_name(z, roles) for z in z_by_segment], z_by_segment)
         value_sum = value_mean = np.full(k, np.nan)
         if self.value_col_ is not None:
             value = typed[self.value_col_].astype(float).fillna(0).to_numpy()
@@ -615,8 +502,8 @@ class CustomerSegments(UseCase):
                 "name": names[s],
                 "size": int(counts[s]),
                 "share": float(counts[s] / len(labels)),
-                "value_share": _plain(float(value_sum[s])),
-                "value_mean": _plain(float(value_mean[s])),
+                "value_share": plain(float(value_sum[s])),
+                "value_mean": plain(float(value_mean[s])),
                 "description": "",
             }
             for s in range(k)
@@ -628,7 +515,7 @@ class CustomerSegments(UseCase):
     def _sentence(self, seg: dict[str, Any]) -> str:
         own = [t for t in self.traits_ if t["segment"] == seg["segment"]]
         top = sorted(own, key=lambda t: -abs(t["z"]))[:3]
-        traits = "; ".join(_trait_words(t) for t in top if abs(t["z"]) >= NOTABLE / 2)
+        traits = "; ".join(trait_words(t) for t in top if abs(t["z"]) >= NOTABLE / 2)
         value = (
             f", {seg['value_share']:.0%} of {self.value_col_}"
             if seg["value_share"] is not None
@@ -643,7 +530,7 @@ class CustomerSegments(UseCase):
     def _design(self, data: Any, call: str) -> tuple[pd.DataFrame, np.ndarray]:
         self._check_fitted(call)
         where = f"CustomerSegments.{call}"
-        frame = as_pandas(data, where=where)
+        frame = self._customers(as_pandas(data, where=where), where)
         check_columns(
             frame,
             self.input_columns_,
@@ -782,9 +669,9 @@ class CustomerSegments(UseCase):
             "id": self.id_col_,
             "value_col": self.value_col_,
             "columns": {k: list(v) for k, v in self.columns_.items()},
-            "candidates": [{k: _plain(v) for k, v in c.items()} for c in self.candidates_],
-            "scores": {k: _plain(v) for k, v in self.scores_.items()},
-            "null_silhouette": _plain(self.null_silhouette_),
+            "candidates": [{k: plain(v) for k, v in c.items()} for c in self.candidates_],
+            "scores": {k: plain(v) for k, v in self.scores_.items()},
+            "null_silhouette": plain(self.null_silhouette_),
             "stability": {k: v for k, v in self.stability_.items() if k != "values"},
             "structure": self.structure_,
             "segments": [dict(s) for s in self.segments_],
@@ -808,29 +695,8 @@ def _trait(segment: int, trait: str, value: float, overall: float, z: float) -> 
     return {
         "segment": int(segment),
         "trait": trait,
-        "segment_value": _plain(value),
-        "overall_value": _plain(overall),
-        "index": _plain(index),
+        "segment_value": plain(value),
+        "overall_value": plain(overall),
+        "index": plain(index),
         "z": float(z),
     }
-
-
-def _trait_words(trait: dict[str, Any]) -> str:
-    value, overall = trait["segment_value"], trait["overall_value"]
-    if " = " in trait["trait"]:
-        return f"{trait['trait']} {value:.0%} (vs {overall:.0%} overall)"
-    return f"{trait['trait']} {value:,.3g} (vs {overall:,.3g} overall)"
-
-
-def _unique_names(names: Sequence[str], zs: Sequence[dict[str, float]]) -> list[str]:
-    """Make names unique: add the most distinctive generic trait, then the segment number."""
-    out: list[str] = []
-    for s, name in enumerate(names):
-        if name in out or names.count(name) > 1:
-            extra = segment_name(zs[s])
-            if extra != "average profile":
-                name = f"{name} ({extra.split(', ')[0]})"
-        if name in out:
-            name = f"{name} {s}"
-        out.append(name)
-    return out

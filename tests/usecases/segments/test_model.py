@@ -21,7 +21,8 @@ from revlearn.errors import (
 )
 from revlearn.store.registry import Registry
 from revlearn.store.workspace import Workspace
-from revlearn.usecases.segments import CustomerSegments, segment_name
+from revlearn.usecases.segments import CustomerSegments
+from revlearn.usecases.segments.model import TRANSACTION_TRAITS
 
 #: Planted groups: recency_days, frequency, avg_order_value, tenure_days, channel shares
 #: (web, store, app), and the name the model must give them.
@@ -266,30 +267,20 @@ def test_fit_does_not_mutate_input_and_a_failed_refit_leaves_no_state(planted, m
     assert not model.is_fitted()
 
 
-def test_names_from_traits():
-    rfm = {"recency": "recency_days", "frequency": "frequency", "monetary": "monetary"}
-    assert segment_name({"recency_days": 1.2, "frequency": 0.3, "monetary": 1.0}, rfm) == (
-        "at-risk big spenders"
-    )
-    assert segment_name({"recency_days": -0.1, "frequency": 0.1, "monetary": 0.1}, rfm) == (
-        "everyday customers"
-    )
-    assert segment_name({"age": 1.3, "income": -0.8, "kids": 0.1}) == "high age, low income"
-    assert segment_name({"plan = premium": 1.1, "is_member = yes": -0.9}) == (
-        "often plan premium, rarely is member"
-    )
-    assert segment_name({"age": 0.2}) == "average profile"
+def test_transactions_are_summarised_into_rfm_traits():
+    from revlearn.data.synth import make_company
 
-
-def test_names_are_unique_per_model():
-    rng = np.random.default_rng(4)
-    centres = {"frequency": (30, 30, 2), "monetary": (3000, 3000, 20), "age": (20, 60, 40)}
-    frame = pd.DataFrame(
-        {col: np.repeat(c, 300) * rng.lognormal(0, 0.05, 900) for col, c in centres.items()}
-    )
+    orders = make_company(n_leads=20, n_customers=20, n_shoppers=800, random_state=1).orders
+    model = CustomerSegments(
+        timestamp_col="ordered_at", n_bootstrap=0, random_state=0
+    )  # customer_id / amount are the defaults
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RevlearnWarning)
-        model = CustomerSegments(n_segments=3, n_bootstrap=0).fit(frame)
-    names = [s["name"] for s in model.segments_]
-    assert len(set(names)) == 3
-    assert {"high-value loyalists (low age)", "high-value loyalists (high age)"} < set(names)
+        model.fit(orders)
+    assert model.id_col_ == "customer_id" and model.value_col_ == "monetary"
+    assert model.input_columns_ == list(TRANSACTION_TRAITS)
+    scored = model.predict(orders)
+    assert len(scored) == orders["customer_id"].nunique()
+    assert set(scored["segment_name"]) == {s["name"] for s in model.segments_}
+    with pytest.raises(SchemaError, match=r"customer_features"):
+        CustomerSegments(timestamp_col="ordered_at", columns=["nope"]).fit(orders)

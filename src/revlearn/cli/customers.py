@@ -1,0 +1,443 @@
+"""How the model commands run the customer-value use cases: clv, segments, anomalies, basket.
+
+They share the transaction-table options (``--customer``, ``--timestamp``, ``--amount``,
+``--order``, ``--item``, ``--until``) and differ in what ``fit`` prints and ``predict``
+writes. :mod:`revlearn.cli.modelling` calls these functions when the use case is one of
+:data:`VALUE_USECASES`; the propensity use cases (leads, churn) keep their own path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from rich.markup import escape
+from rich.table import Table
+
+from revlearn.cli._app import kv_table, out
+from revlearn.errors import ParameterError
+
+__all__ = [
+    "VALUE_USECASES",
+    "ValueOptions",
+    "build_model",
+    "evaluate_model",
+    "fit_metrics",
+    "predict_table",
+    "report_sections",
+    "show_evaluation",
+    "show_explain",
+    "show_fit",
+    "show_holdout",
+]
+
+VALUE_USECASES = ("clv", "segments", "anomalies", "basket")
+
+
+@dataclass
+class ValueOptions:
+    """The ``revlearn fit`` options the customer-value use cases read."""
+
+    customer: str | None = None
+    timestamp: str | None = None
+    amount: str | None = None
+    order: str | None = None
+    item: str | None = None
+    id_col: str | None = None
+    until: str | None = None
+    horizon_days: int | None = None
+    method: str | None = None
+    n_segments: int | None = None
+    min_support: float = 0.01
+    min_confidence: float = 0.3
+    min_lift: float = 1.0
+    max_len: int | None = None
+    margin: float = 1.0
+    discount_rate: float = 0.1
+    contamination: float = 0.01
+
+
+def _require(value: str | None, flag: str, usecase: str) -> str:
+    if value is None:
+        raise ParameterError(
+            f"`revlearn fit {usecase}` needs {flag}.",
+            where="revlearn fit",
+            fix=f"Pass {flag} <column>.",
+        )
+    return value
+
+
+def build_model(usecase: str, opts: ValueOptions) -> Any:
+    """Make the unfitted use case from the command-line options.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    opts : ValueOptions
+        The parsed options.
+
+    Returns
+    -------
+    object
+        The use case object, ready for ``fit``.
+
+    Raises
+    ------
+    ParameterError
+        If an option the use case needs is missing or one it cannot use is given.
+    """
+    if usecase == "clv":
+        from revlearn.usecases.clv import CLVModel
+
+        return CLVModel(
+            customer_col=opts.customer,
+            timestamp_col=opts.timestamp,
+            amount_col=opts.amount,
+            horizon_days=opts.horizon_days or 365,
+            margin=opts.margin,
+            discount_rate=opts.discount_rate,
+            model=opts.method or "auto",
+        )
+    if usecase == "segments":
+        from revlearn.usecases.segments import CustomerSegments
+
+        return CustomerSegments(
+            method=opts.method or "kmeans",
+            n_segments=opts.n_segments,
+            id_col=opts.id_col or opts.customer,
+            customer_col=opts.customer or "customer_id",
+            timestamp_col=opts.timestamp,
+            amount_col=opts.amount or "amount",
+            until=opts.until,
+        )
+    if usecase == "anomalies":
+        from revlearn.usecases.anomalies import TransactionAnomalies
+
+        return TransactionAnomalies(
+            customer_col=_require(opts.customer, "--customer", usecase),
+            timestamp_col=_require(opts.timestamp, "--timestamp", usecase),
+            amount_col=_require(opts.amount, "--amount", usecase),
+            id_col=opts.order or opts.id_col,
+            method=opts.method or "isolation_forest",  # type: ignore[arg-type]
+            contamination=opts.contamination,
+        )
+    from revlearn.usecases.basket import BasketAnalysis
+
+    return BasketAnalysis(
+        order_col=_require(opts.order, "--order", usecase),
+        item_col=_require(opts.item, "--item", usecase),
+        customer_col=opts.customer,
+        min_support=opts.min_support,
+        min_confidence=opts.min_confidence,
+        min_lift=opts.min_lift,
+        max_len=opts.max_len,
+    )
+
+
+def fit_metrics(usecase: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """Pick the figures the registry keeps with a fitted model.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    summary : dict
+        The model's ``summary()``.
+
+    Returns
+    -------
+    dict
+        A few JSON-ready numbers (e.g. the BG/NBD parameters, the holdout error, the
+        number of rules).
+    """
+    if usecase == "clv":
+        metrics: dict[str, Any] = {k: summary["bgnbd"][k] for k in ("r", "alpha", "a", "b")}
+        if summary["holdout"]:
+            chosen = summary["holdout"]["metrics"][summary["chosen"]]
+            metrics.update(holdout_mae=chosen["mae"], holdout_rmse=chosen["rmse"])
+        return metrics
+    if usecase == "basket":
+        return {k: summary[k] for k in ("n_baskets", "n_items", "n_itemsets", "n_rules")}
+    return {
+        k: v for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+
+
+def show_fit(usecase: str, title: str, summary: dict[str, Any]) -> None:
+    """Print the human summary of a fit.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    title : str
+        The heading (model name, version, seconds).
+    summary : dict
+        The model's ``summary()``.
+    """
+    if usecase == "clv":
+        _show_clv(title, summary)
+    elif usecase == "basket":
+        rows = [
+            ("baskets", f"{summary['n_baskets']:,} ({summary['n_items']:,} items)"),
+            ("frequent itemsets", f"{summary['n_itemsets']:,}"),
+            ("rules", f"{summary['n_rules']:,}"),
+            ("thresholds", ", ".join(f"{k} {v}" for k, v in summary["thresholds"].items())),
+        ]
+        out.print(kv_table(title, rows))
+    else:
+        scalars = [
+            (k.replace("_", " "), f"{v:,.4g}" if isinstance(v, float) else str(v))
+            for k, v in summary.items()
+            if isinstance(v, str | int | float) and k != "usecase"
+        ]
+        out.print(kv_table(title, scalars))
+    for note in summary.get("notes", []):
+        out.print(f"[dim]note:[/] {escape(str(note))}")
+
+
+def _show_clv(title: str, summary: dict[str, Any]) -> None:
+    b, g = summary["bgnbd"], summary["gamma_gamma"]
+    rows = [
+        ("customers", f"{summary['customers']:,} (history up to {summary['cutoff']})"),
+        ("BG/NBD", f"r {b['r']:.4f}, alpha {b['alpha']:.4f}, a {b['a']:.4f}, b {b['b']:.4f}"),
+        ("Gamma-Gamma", f"p {g['p']:.4f}, q {g['q']:.4f}, v {g['v']:.4f}" if g else "not fitted"),
+        ("forecast by", summary["chosen"]),
+    ]
+    inner = summary["inner_validation"]
+    if inner:
+        rows.append(
+            (
+                f"last {inner['window_days']} days (out of fold)",
+                f"MAE BG/NBD {inner['bgnbd_mae']:.3f}, gradient boosting {inner['gbm_mae']:.3f}",
+            )
+        )
+    out.print(kv_table(title, rows))
+    if summary["holdout"]:
+        show_holdout(summary["holdout"])
+
+
+def show_holdout(holdout: dict[str, Any]) -> None:
+    """Print a CLV holdout check as a table, one row per forecast.
+
+    Parameters
+    ----------
+    holdout : dict
+        :meth:`revlearn.usecases.clv.HoldoutResult.to_dict` output.
+    """
+    table = Table(
+        title=f"Holdout: {holdout['actual_purchases']:,.0f} purchases in the "
+        f"{holdout['horizon_days']} days after {holdout['cutoff']}",
+        title_justify="left",
+    )
+    for col in ("forecast", "total", "error", "MAE", "RMSE"):
+        table.add_column(col)
+    for name, m in holdout["metrics"].items():
+        table.add_row(
+            name,
+            f"{m['total']:,.0f}",
+            f"{m['total_error_pct']:+.1f} %",
+            f"{m['mae']:.3f}",
+            f"{m['rmse']:.3f}",
+        )
+    out.print(table)
+
+
+def predict_table(
+    usecase: str, fitted: Any, frame: pd.DataFrame | None, *, horizon_days: int | None, top: int
+) -> pd.DataFrame:
+    """Run the use case's prediction for ``revlearn predict``.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    fitted : object
+        The loaded model.
+    frame : pandas.DataFrame, optional
+        The ``--data`` table, when given.
+    horizon_days : int, optional
+        ``--horizon`` for clv.
+    top : int
+        Offers per customer for basket cross-sell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        clv: per customer P(alive), expected purchases and spend, CLV; segments: the
+        segment per customer; anomalies: score and reasons per transaction; basket: the
+        rules table, or cross-sell offers when ``--data`` holds purchase histories.
+
+    Raises
+    ------
+    ParameterError
+        If ``--data`` is missing where it is needed, or ``--horizon`` is given to another
+        use case.
+    """
+    if horizon_days is not None and usecase != "clv":
+        raise ParameterError(
+            "--horizon only applies to clv models.",
+            where="revlearn predict",
+            fix="Drop --horizon.",
+        )
+    if usecase == "clv":
+        return fitted.predict(frame, horizon_days=horizon_days)
+    if usecase == "basket":
+        return fitted.predict(frame, top=top)
+    if frame is None:
+        raise ParameterError(
+            f"Scoring a {usecase} model needs --data.",
+            where="revlearn predict",
+            fix="Pass --data FILE (the customers or transactions to score).",
+        )
+    return fitted.predict(frame)
+
+
+def evaluate_model(
+    usecase: str, fitted: Any, frame: pd.DataFrame, *, until: str | None, target: str | None
+) -> dict[str, Any]:
+    """Run ``revlearn evaluate`` for a customer-value model.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    fitted : object
+        The loaded model.
+    frame : pandas.DataFrame
+        The ``--data`` table.
+    until : str, optional
+        clv: the cut-off; the model is refitted on the transactions up to it and judged
+        on the rest.
+    target : str, optional
+        anomalies: the column that marks known cases (fraud = yes/1/true).
+
+    Returns
+    -------
+    dict
+        The JSON-ready result.
+
+    Raises
+    ------
+    ParameterError
+        If the option the use case needs is missing, or the use case has no evaluation.
+    """
+    if usecase == "clv":
+        if until is None:
+            raise ParameterError(
+                "Evaluating a clv model needs --until: the cut-off between the transactions "
+                "it is fitted on and those it is judged on.",
+                where="revlearn evaluate",
+                fix="Pass --until DATE, e.g. a quarter before the last transaction.",
+            )
+        result: dict[str, Any] = fitted.evaluate(frame, until=until).to_dict()
+        return result
+    if usecase == "anomalies":
+        if target is None:
+            raise ParameterError(
+                "Evaluating an anomalies model needs --target: the column of known cases.",
+                where="revlearn evaluate",
+                fix="Pass --target COLUMN (yes/no, 1/0 or true/false).",
+            )
+        result = fitted.evaluate(frame, label_col=target).to_dict()
+        return result
+    if usecase == "segments":
+        result = fitted.evaluate(frame).to_dict()
+        return result
+    raise ParameterError(
+        "A basket model has no held-out evaluation: its rules are counts over the baskets.",
+        where="revlearn evaluate",
+        fix="Use `revlearn explain` or `revlearn report` to read the rules.",
+    )
+
+
+def show_evaluation(usecase: str, title: str, result: dict[str, Any]) -> None:
+    """Print the result of :func:`evaluate_model`.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    title : str
+        The heading.
+    result : dict
+        :func:`evaluate_model` output.
+    """
+    if usecase == "clv":
+        show_holdout(result)
+        return
+    rows = [
+        (k.replace("_", " "), f"{v:,.4g}" if isinstance(v, float) else str(v))
+        for k, v in result.items()
+        if isinstance(v, str | int | float)
+    ]
+    out.print(kv_table(title, rows))
+    for row in result.get("at_k", []):
+        out.print(
+            f"  top {row['k']:,}: precision {row['precision']:.3f}, recall {row['recall']:.3f}"
+        )
+
+
+def show_explain(title: str, table: pd.DataFrame) -> None:
+    """Print an explanation table.
+
+    Parameters
+    ----------
+    title : str
+        The heading.
+    table : pandas.DataFrame
+        The use case's ``explain()`` output.
+    """
+    shown = Table(title=title, title_justify="left")
+    for col in table.columns:
+        shown.add_column(str(col))
+    for row in table.head(30).itertuples(index=False):
+        shown.add_row(*(f"{v:,.4g}" if isinstance(v, float) else escape(str(v)) for v in row))
+    out.print(shown)
+
+
+def report_sections(usecase: str, fitted: Any, frame: pd.DataFrame | None) -> list[Any]:
+    """Build the report sections of a customer-value model.
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    fitted : object
+        The loaded model.
+    frame : pandas.DataFrame, optional
+        ``--data``: needed by anomalies (the transactions to show).
+
+    Returns
+    -------
+    list of Section
+        The sections of the page.
+
+    Raises
+    ------
+    ParameterError
+        If anomalies get no ``--data``.
+    """
+    if usecase == "clv":
+        from revlearn.report.clv_report import clv_sections
+
+        return clv_sections(fitted)
+    if usecase == "segments":
+        from revlearn.report.segments_report import segments_sections
+
+        return segments_sections(fitted)
+    if usecase == "basket":
+        from revlearn.report.basket_report import basket_sections
+
+        return basket_sections(fitted)
+    if frame is None:
+        raise ParameterError(
+            "A report on an anomalies model needs --data (the transactions to show).",
+            where="revlearn report",
+            fix="Pass --data FILE.",
+        )
+    from revlearn.report.anomalies_report import anomalies_sections
+
+    return anomalies_sections(fitted, frame)
