@@ -9,6 +9,7 @@ import pytest
 from revlearn.data.transactions import (
     FEATURE_DESCRIPTIONS,
     feature_sentences,
+    lines_to_orders,
     population_reference,
     read_transactions,
     tail_shares,
@@ -198,3 +199,24 @@ def test_tail_shares_handle_ties_and_continuous_values():
     assert shares[1, 1] == pytest.approx(0.05, abs=0.006)
     assert shares[2].tolist() == [0.0, 0.0]
     assert shares[3].tolist() == [1.0, 1.0]
+
+
+def test_lines_to_orders_sums_lines_and_keeps_later_returns_apart():
+    lines = pd.DataFrame(
+        {
+            "order": ["o1", "o1", "o2", "o1"],
+            "ts": ["2025-01-01 10:00", "2025-01-01 10:00", "2025-01-02 09:00", "2025-01-09"],
+            "amount": ["10", "5.5", "7", "-5.5"],
+            "qty": [1, 2, 1, -2],
+            "channel": ["web", "app", "web", "web"],
+        }
+    )
+    orders = lines_to_orders(
+        lines, order_col="order", timestamp_col="ts", amount_col="amount", quantity_col="qty"
+    )
+    assert list(orders.columns) == list(lines.columns)
+    assert orders["order"].tolist() == ["o1", "o2", "o1"]
+    assert orders["amount"].tolist() == [15.5, 7.0, -5.5]
+    assert orders["qty"].tolist() == [3, 1, -2] and orders["channel"].tolist()[0] == "web"
+    with pytest.raises(SchemaError, match=r"--order"):
+        lines_to_orders(lines, order_col="basket", timestamp_col="ts", amount_col="amount")

@@ -39,6 +39,7 @@ __all__ = [
     "FEATURE_DESCRIPTIONS",
     "Transactions",
     "feature_sentences",
+    "lines_to_orders",
     "population_reference",
     "read_transactions",
     "tail_shares",
@@ -210,6 +211,58 @@ def read_transactions(
         quantity=quantity,
         notes=tuple(notes),
     )
+
+
+def lines_to_orders(
+    frame: pd.DataFrame,
+    *,
+    order_col: str,
+    timestamp_col: str,
+    amount_col: str,
+    quantity_col: str | None = None,
+    where: str = "lines_to_orders",
+) -> pd.DataFrame:
+    """Collapse order lines into one transaction per order and time.
+
+    Lines with the same order id and the same timestamp are one transaction: amounts (and
+    quantities) are summed, every other column keeps its first value. A return booked later
+    under the same order id stays a transaction of its own (a refund).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per order line; not modified.
+    order_col : str
+        The order id column (``--order``).
+    timestamp_col : str
+        When the line was booked.
+    amount_col : str
+        Money per line.
+    quantity_col : str, optional
+        Items per line, summed too.
+    where : str, default="lines_to_orders"
+        The call named in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (order, timestamp), in order of first appearance, with the same columns.
+
+    Raises
+    ------
+    SchemaError
+        If a named column is absent or the amounts are not numbers.
+    """
+    named = [order_col, timestamp_col, amount_col, *([quantity_col] if quantity_col else [])]
+    check_columns(frame, named, where=where, hint="Pass the right --order column.")
+    summed = [amount_col, *([quantity_col] if quantity_col else [])]
+    parsed = frame.assign(**{c: parse_amounts(frame[c], c, where) for c in summed})
+    rules = {c: ("sum" if c in summed else "first") for c in frame.columns}
+    for key in (order_col, timestamp_col):
+        rules.pop(key)
+    grouped = parsed.groupby([order_col, timestamp_col], sort=False, dropna=False)
+    out = grouped.agg(rules).reset_index()
+    return out[list(frame.columns)]
 
 
 def population_reference(tx: Transactions) -> dict[str, Any]:

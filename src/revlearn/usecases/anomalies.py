@@ -45,6 +45,7 @@ from revlearn.data.transactions import (
     FEATURE_DESCRIPTIONS,
     Transactions,
     feature_sentences,
+    lines_to_orders,
     population_reference,
     read_transactions,
     tail_shares,
@@ -138,6 +139,11 @@ class TransactionAnomalies(UseCase):
         When the transaction happened (``--timestamp``).
     amount_col : str, default="amount"
         Money per transaction (``--amount``); negative amounts are refunds.
+    order_col : str, optional
+        The order id of an order-line table (``--order``): lines of one order booked at
+        one time are first collapsed into one transaction
+        (:func:`revlearn.data.transactions.lines_to_orders`), and the order id identifies
+        the rows ``predict`` returns.
     id_col : str, optional
         The transaction or order id, returned by ``predict``; rows are numbered otherwise.
     channel_col, device_col, country_col : str, optional
@@ -172,6 +178,7 @@ class TransactionAnomalies(UseCase):
         customer_col: str = "customer_id",
         timestamp_col: str = "timestamp",
         amount_col: str = "amount",
+        order_col: str | None = None,
         id_col: str | None = None,
         channel_col: str | None = None,
         device_col: str | None = None,
@@ -188,6 +195,7 @@ class TransactionAnomalies(UseCase):
         self.customer_col = customer_col
         self.timestamp_col = timestamp_col
         self.amount_col = amount_col
+        self.order_col = order_col
         self.id_col = id_col
         self.channel_col = channel_col
         self.device_col = device_col
@@ -228,7 +236,7 @@ class TransactionAnomalies(UseCase):
         """
         where = f"{type(self).__name__}.fit"
         self._check_params(where)
-        tx = self._read(data, where)
+        tx = self._read(self._frame(data, where), where)
         if len(tx) < MIN_ROWS:
             raise InputError(
                 f"Only {len(tx)} complete transactions; at least {MIN_ROWS} are needed to "
@@ -305,6 +313,20 @@ class TransactionAnomalies(UseCase):
                     where=f"{where}({name}=...)",
                     fix=f"Pass {name} as an int, or leave the default.",
                 )
+
+    def _frame(self, data: Any, where: str) -> pd.DataFrame:
+        """The input as pandas; order lines collapsed into orders when ``order_col`` is set."""
+        frame = as_pandas(data, where=where)
+        if self.order_col is None:
+            return frame
+        return lines_to_orders(
+            frame,
+            order_col=self.order_col,
+            timestamp_col=self.timestamp_col,
+            amount_col=self.amount_col,
+            quantity_col=self.quantity_col,
+            where=where,
+        )
 
     def _read(self, data: Any, where: str) -> Transactions:
         return read_transactions(
@@ -406,14 +428,15 @@ class TransactionAnomalies(UseCase):
         """
         self._check_fitted("predict")
         where = f"{type(self).__name__}.predict"
-        return self._score(as_pandas(data, where=where), history, detail, where)[0]
+        return self._score(self._frame(data, where), history, detail, where)[0]
 
     def _score(
         self, frame: pd.DataFrame, history: Any | None, detail: bool, where: str
     ) -> tuple[pd.DataFrame, np.ndarray]:
         """The predict table and the input positions of its rows."""
-        if self.id_col is not None:
-            check_columns(frame, [self.id_col], where=where, hint="Pass the right id_col.")
+        id_col = self.id_col or self.order_col
+        if id_col is not None:
+            check_columns(frame, [id_col], where=where, hint="Pass the right id_col.")
         combined, n_history = self._with_history(frame, history, where)
         tx = self._read(combined, where)
         table = transaction_features(tx, self.reference_)
@@ -423,10 +446,10 @@ class TransactionAnomalies(UseCase):
         X = table[self.features_].to_numpy(dtype=float)
         raw = -self.model_.score_samples(self._standardise(X))
         rows = frame.iloc[positions]
-        key = self.id_col if self.id_col is not None else "row"
+        key = id_col if id_col is not None else "row"
         out = pd.DataFrame(
             {
-                key: rows[self.id_col].to_numpy() if self.id_col is not None else positions,
+                key: rows[id_col].to_numpy() if id_col is not None else positions,
                 self.customer_col: rows[self.customer_col].to_numpy(),
                 self.timestamp_col: rows[self.timestamp_col].to_numpy(),
                 self.amount_col: tx.amount[mine],
@@ -452,7 +475,7 @@ class TransactionAnomalies(UseCase):
     ) -> tuple[pd.DataFrame, int]:
         if history is None:
             return frame, 0
-        past = as_pandas(history, where=f"{where}(history=...)")
+        past = self._frame(history, f"{where}(history=...)")
         columns = [
             c
             for c in (
@@ -529,7 +552,7 @@ class TransactionAnomalies(UseCase):
         """
         self._check_fitted("evaluate")
         where = f"{type(self).__name__}.evaluate"
-        frame = as_pandas(data, where=where)
+        frame = self._frame(data, where)
         check_columns(frame, [label_col], where=where, hint="Pass the label column's name.")
         y_all, _ = binary_target(frame[label_col], positive=positive, where=where)
         scored, positions = self._score(frame, history, False, where)
@@ -610,7 +633,7 @@ class TransactionAnomalies(UseCase):
                 "customer": self.customer_col,
                 "timestamp": self.timestamp_col,
                 "amount": self.amount_col,
-                "id": self.id_col,
+                "id": self.id_col or self.order_col,
                 "channel": self.channel_col,
                 "device": self.device_col,
                 "country": self.country_col,
