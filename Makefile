@@ -26,6 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/propensity.py
 	$(BIN)/python bench/churn.py
 	$(BIN)/python bench/clv.py
+	$(BIN)/python bench/basket.py
+	$(BIN)/python bench/anomalies.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -56,6 +56,7 @@ class ValueOptions:
     margin: float = 1.0
     discount_rate: float = 0.1
     contamination: float = 0.01
+    channel: str | None = None
 
 
 def _require(value: str | None, flag: str, usecase: str) -> str:
@@ -119,7 +120,9 @@ def build_model(usecase: str, opts: ValueOptions) -> Any:
             customer_col=_require(opts.customer, "--customer", usecase),
             timestamp_col=_require(opts.timestamp, "--timestamp", usecase),
             amount_col=_require(opts.amount, "--amount", usecase),
-            id_col=opts.order or opts.id_col,
+            order_col=opts.order,
+            id_col=opts.id_col,
+            channel_col=opts.channel,
             method=opts.method or "isolation_forest",  # type: ignore[arg-type]
             contamination=opts.contamination,
         )

@@ -141,6 +141,12 @@ def fit(
     contamination: Annotated[
         float, typer.Option(help="anomalies: share to flag.", rich_help_panel=VALUE)
     ] = 0.01,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="anomalies: sales channel column (a first use is unusual).", rich_help_panel=VALUE
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -174,7 +180,7 @@ def fit(
                 id_col=id_col, until=until, horizon_days=horizon_days, method=method,
                 n_segments=segments, min_support=min_support, min_confidence=min_confidence,
                 min_lift=min_lift, max_len=max_len, margin=margin, discount_rate=discount_rate,
-                contamination=contamination,
+                contamination=contamination, channel=channel,
             )  # fmt: skip
             model = build_model(usecase, opts)
             with progress_bar(not as_json) as update:
