@@ -22,23 +22,29 @@ def demo(tmp_path_factory):
             workspace,
             n_leads=2500,
             n_customers=1500,
+            n_shoppers=1500,
             time_budget=20.0,
             progress=lambda msg, frac: steps.append(msg),
         )
     return workspace, result, steps
 
 
-def test_demo_loads_tables_registers_both_models_and_reports(demo):
+def test_demo_loads_tables_registers_every_model_and_reports(demo):
     workspace, result, steps = demo
-    assert set(workspace.list_tables()) >= {"leads", "customers"}
-    assert sorted(r.name for r in Registry(workspace).list()) == ["churn", "leads"]
-    assert [m["name"] for m in result["models"]] == ["leads", "churn"]
+    assert set(workspace.list_tables()) >= {"leads", "customers", "orders"}
+    names = ["leads", "churn", "clv", "segments", "basket", "anomalies"]
+    assert sorted(r.name for r in Registry(workspace).list()) == sorted(names)
+    assert [m["name"] for m in result["models"]] == names
     assert result["holdout_rows"] == {"leads": 500, "customers": 300}
-    lead_line, churn_line = result["summary"]
-    assert "pricing_minutes" in lead_line
-    assert churn_line.startswith("Churn: ") and "top driver segment: " in churn_line
-    assert any(step.startswith("lead scoring") for step in steps)
-    assert any(step.startswith("churn") for step in steps)
+    lead, churn, clv, segments, basket, fraud = result["summary"]
+    assert "pricing_minutes" in lead
+    assert churn.startswith("Churn: ") and "top driver segment: " in churn
+    assert clv.startswith("Lifetime value: BG/NBD r 0.") and "(planted 0.6)" in clv
+    assert segments.startswith("Segments: ")
+    assert "camera" in basket  # the planted camera bundle is the strongest rule
+    assert fraud.startswith("Fraud: 100% of the 10 most unusual orders are planted frauds")
+    for stage in ("lead scoring", "churn", "customer value"):
+        assert any(step.startswith(stage) for step in steps), stage
 
 
 def test_page_is_offline_and_carries_every_chart(demo):
@@ -46,8 +52,9 @@ def test_page_is_offline_and_carries_every_chart(demo):
     page = Path(result["report"]).read_text(encoding="utf-8")
     assert "<script src=" not in page
     # per use case: candidates + summary 1 + ranking 5 + calibration 1 + profit 1
-    # + drivers 3 + effects 3 and the tree; churn adds fairness
-    assert page.count('class="plotly-graph-div"') == 16 + 17
+    # + drivers 3 + effects 3 and the tree; churn adds fairness; then clv 3, segments 5,
+    # basket 3 and anomalies 3 (k-means segments: no dendrogram or U-matrix)
+    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14
     for title in (
         "Lead scoring: which leads will convert, and why",
         "Lead scoring: how many to contact for the most profit",
@@ -55,6 +62,10 @@ def test_page_is_offline_and_carries_every_chart(demo):
         "Churn: how many to contact for the most profit",
         "Churn: fairness across groups",
         "Data quality of the lead export",
+        "Holdout check: forecast against what customers did",
+        "How many segments",
+        "Bundles to offer",
+        "Found against known cases",
     ):
         assert title in page
     assert "Lead scoring: fairness" not in page
@@ -66,4 +77,4 @@ def test_page_renders_its_charts_in_a_headless_browser(demo, tmp_path):
     shown = render(Path(result["report"]), tmp_path, "--dump-dom")
     assert shown.errors == []
     dom = shown.dom
-    assert dom.count('class="main-svg"') >= 33  # Plotly drew every chart, with no network
+    assert dom.count('class="main-svg"') >= 47  # Plotly drew every chart, with no network

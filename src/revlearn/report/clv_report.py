@@ -165,7 +165,7 @@ def clv_sections(model: CLVModel) -> list[Section]:
             "Lifetime value: the model",
             text=[
                 f"{len(scored):,} customers summarised up to {model.cutoff_}. While active, "
-                f"the average customer buys {7 * p.r / p.alpha:.3f} times a day "
+                f"the average customer buys {p.r / p.alpha:.3f} times a week "
                 f"({52 * p.r / p.alpha:.1f} times a year) and leaves after a repeat "
                 f"purchase with probability {p.a / (p.a + p.b):.0%}.",
                 f"Forecasts use {_NAMES[model.chosen_]}"
@@ -216,7 +216,10 @@ def clv_sections(model: CLVModel) -> list[Section]:
                     f"{value.sum():,.0f} in margin (discounted at {model.discount_rate:.0%} a "
                     f"year); the top 20 % hold {top:.0%} of it.",
                     "Customers far right with a high probability are regulars who have not "
-                    "bought for a while yet are still expected back; low dots are likely gone.",
+                    "bought for a while yet are still expected back; low dots are likely gone. "
+                    "Customers who never bought a second time sit at 1: BG/NBD lets a customer "
+                    "leave only right after a repeat purchase, so it cannot tell whether they "
+                    "are gone.",
                 ],
                 figures=[value_concentration_figure(scored), alive_figure(scored)],
                 tables=[best],

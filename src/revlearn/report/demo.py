@@ -1,8 +1,10 @@
 """``revlearn demo``: the demo company end to end, written to one offline HTML page.
 
-Generates the seeded demo company, loads it into the workspace, fits every use case that
-exists (lead scoring and churn) on older rows, measures each on the newest rows it never
-saw, registers the models and renders the full model reports with charts.
+Generates the seeded demo company, loads it into the workspace, fits lead scoring and churn
+on older rows and measures each on the newest rows it never saw, fits the customer-value
+use cases on the shop's orders (:mod:`revlearn.report.demo_customers`: lifetime value
+judged on the last quarter, segments, market basket, fraud against the planted cases),
+registers the models and renders their reports with charts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from revlearn.data.sources import load_file_into
 from revlearn.data.synth import make_company
 from revlearn.evaluate.curves import gains_table
 from revlearn.evaluate.metrics import BinaryMetrics
+from revlearn.report.demo_customers import customer_value
 from revlearn.report.figures import candidates_figure
 from revlearn.report.files import write_text_atomic
 from revlearn.report.html import Section, render_page
@@ -134,6 +137,7 @@ def run_demo(
     out_dir: Path | None = None,
     n_leads: int = 8000,
     n_customers: int = 4000,
+    n_shoppers: int = 3000,
     time_budget: float = 50.0,
     random_state: int = 0,
     progress: Progress | None = None,
@@ -150,6 +154,8 @@ def run_demo(
         Leads in the demo company.
     n_customers : int, default=4000
         Customers in the demo company.
+    n_shoppers : int, default=3000
+        Web-shop customers whose orders feed lifetime value, segments, basket and fraud.
     time_budget : float, default=50.0
         Seconds of model selection, shared 3:2 between lead scoring and churn.
     random_state : int, default=0
@@ -173,22 +179,32 @@ def run_demo(
         return lambda message, fraction: step(f"{label}: {message}", start + width * fraction)
 
     step("generating the demo company", 0.0)
-    company = make_company(n_leads=n_leads, n_customers=n_customers, random_state=random_state)
+    company = make_company(
+        n_leads=n_leads, n_customers=n_customers, n_shoppers=n_shoppers, random_state=random_state
+    )
     data_dir = workspace.path / "demo-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     files = company.write(data_dir)
     tables = {name: load_file_into(workspace, name, path) for name, path in files.items()}
     lead_train, lead_holdout = _split_by_time(company.leads, "created_at")
     scorer = LeadScorer(random_state=random_state, time_budget=0.6 * time_budget).fit(
-        lead_train, progress=stage("lead scoring", 0.05, 0.45)
+        lead_train, progress=stage("lead scoring", 0.05, 0.4)
     )
     churn_train, churn_holdout = _split_by_time(company.customers, "signup_date")
     churn = ChurnModel(random_state=random_state, time_budget=0.4 * time_budget).fit(
-        churn_train, progress=stage("churn", 0.5, 0.3)
+        churn_train, progress=stage("churn", 0.45, 0.25)
+    )
+    value_sections, value_lines, value_models = customer_value(
+        workspace,
+        company.orders,
+        company.truths["orders"],
+        random_state=random_state,
+        progress=stage("customer value", 0.7, 0.15),
     )
     registered = [
         _register(workspace, scorer, "leads", lead_train),
         _register(workspace, churn, "churn", churn_train),
+        *value_models,
     ]
     step("writing the report", 0.85)
     lead_intro, lead_metrics, gains = _intro_section(
@@ -212,12 +228,14 @@ def run_demo(
             sensitive=("gender",),
             name="Churn",
         ),
+        *value_sections,
         _profile_section(company.leads),
     ]
     page = render_page(
-        "revlearn demo: Northwind Cloud (a fictional B2B SaaS company)",
+        "revlearn demo: Northwind (a fictional SaaS company with a web shop)",
         sections,
-        subtitle=f"{n_leads:,} leads · {n_customers:,} customers · seed {random_state} · "
+        subtitle=f"{n_leads:,} leads · {n_customers:,} customers · "
+        f"{company.orders['order_id'].nunique():,} shop orders · seed {random_state} · "
         "every number below was computed by this run",
     )
     target = (out_dir or workspace.path) / "revlearn-demo.html"
@@ -225,7 +243,10 @@ def run_demo(
     report = write_text_atomic(page, target)
     return {
         "report": str(report),
-        "summary": _summary_lines(scorer, lead_metrics, gains, churn, churn_metrics),
+        "summary": [
+            *_summary_lines(scorer, lead_metrics, gains, churn, churn_metrics),
+            *value_lines,
+        ],
         "tables": {k: int(v) for k, v in tables.items()},
         "models": registered,
         "holdout_rows": {"leads": len(lead_holdout), "customers": len(churn_holdout)},

@@ -248,7 +248,7 @@ def _plant_fraud(
         channel = str(rng.choice([c for c in _CHANNELS if c not in used[victim]]))
         target = repeat.loc[victim, "median"] * rng.uniform(8.0, 20.0)
         when = min(last[victim] + pd.Timedelta(days=int(rng.integers(1, 30))), REFERENCE_DATE)
-        when = when.normalize() + pd.Timedelta(hours=float(rng.uniform(1.0, 4.0)))
+        when = (when.normalize() + pd.Timedelta(hours=float(rng.uniform(1.0, 4.0)))).round("min")
         for burst in range(int(rng.integers(2, 4))):
             next_order += 1
             fraud_orders.append(next_order)
