@@ -182,23 +182,69 @@ def show_fit(usecase: str, title: str, summary: dict[str, Any]) -> None:
     """
     if usecase == "clv":
         _show_clv(title, summary)
+    elif usecase == "segments":
+        _show_segments(title, summary)
     elif usecase == "basket":
-        rows = [
-            ("baskets", f"{summary['n_baskets']:,} ({summary['n_items']:,} items)"),
-            ("frequent itemsets", f"{summary['n_itemsets']:,}"),
-            ("rules", f"{summary['n_rules']:,}"),
-            ("thresholds", ", ".join(f"{k} {v}" for k, v in summary["thresholds"].items())),
-        ]
-        out.print(kv_table(title, rows))
+        _show_basket(title, summary)
     else:
-        scalars = [
-            (k.replace("_", " "), f"{v:,.4g}" if isinstance(v, float) else str(v))
-            for k, v in summary.items()
-            if isinstance(v, str | int | float) and k != "usecase"
-        ]
-        out.print(kv_table(title, scalars))
+        _show_anomalies(title, summary)
     for note in summary.get("notes", []):
         out.print(f"[dim]note:[/] {escape(str(note))}")
+
+
+def _show_segments(title: str, summary: dict[str, Any]) -> None:
+    stability = summary["stability"] or {}
+    scores = summary["scores"]
+    rows = [
+        ("segments", f"{summary['n_segments']} by {summary['method']} ({summary['chosen_by']})"),
+        ("customers", f"{summary['rows']:,}"),
+        (
+            "silhouette",
+            f"{scores['silhouette']:.3f} (structureless: {summary['null_silhouette']:.3f})",
+        ),
+        ("stability (ARI)", f"median {stability['median']:.2f}" if stability else "not measured"),
+        ("structure", summary["structure"]),
+    ]
+    out.print(kv_table(title, rows))
+    table = Table(title="Segments", title_justify="left")
+    for col in ("segment", "name", "customers", "value"):
+        table.add_column(col)
+    for seg in summary["segments"]:
+        value = seg.get("value_share")
+        table.add_row(
+            str(seg["segment"]),
+            seg["name"],
+            f"{seg['size']:,} ({seg['share']:.0%})",
+            "" if value is None else f"{value:.0%}",
+        )
+    out.print(table)
+
+
+def _show_basket(title: str, summary: dict[str, Any]) -> None:
+    rows = [
+        ("baskets", f"{summary['n_baskets']:,} ({summary['n_items']:,} items)"),
+        ("frequent itemsets", f"{summary['n_itemsets']:,}"),
+        ("rules", f"{summary['n_rules']:,}"),
+        ("thresholds", ", ".join(f"{k} {v}" for k, v in summary["thresholds"].items())),
+    ]
+    out.print(kv_table(title, rows))
+    for rule in summary["top_rules"][:3]:
+        out.print(
+            f"  {escape(str(rule['antecedents']))} → {escape(str(rule['consequents']))}: "
+            f"confidence {rule['confidence']:.0%}, lift {rule['lift']:.1f}"
+        )
+
+
+def _show_anomalies(title: str, summary: dict[str, Any]) -> None:
+    rows = [
+        ("method", summary["method"]),
+        ("transactions", f"{summary['n_transactions']:,} ({summary['n_customers']:,} customers)"),
+        ("flagged", f"{summary['n_flagged']:,} (top {summary['contamination']:.1%})"),
+    ]
+    counts = sorted(summary["reason_counts"].items(), key=lambda kv: -kv[1])[:3]
+    if counts:
+        rows.append(("first reasons", ", ".join(f"{k} {v}" for k, v in counts)))
+    out.print(kv_table(title, rows))
 
 
 def _show_clv(title: str, summary: dict[str, Any]) -> None:
