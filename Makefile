@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+PEERS  := bench/.peers
+
 .PHONY: demo test test-fast bench lint clean
 
 $(STAMP): pyproject.toml
@@ -22,7 +24,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'
 
-bench: $(STAMP)
+# Peer libraries that cannot share revlearn's environment (PyMC-Marketing pulls PyMC/PyTensor).
+$(PEERS)/.installed:
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet 'pymc-marketing==0.19.2'
+	touch $@
+
+bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/propensity.py
 	$(BIN)/python bench/churn.py
 	$(BIN)/python bench/clv.py
@@ -35,4 +43,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) $(PEERS) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
