@@ -16,7 +16,7 @@ from revlearn.report.basket_report import (
 from revlearn.report.html import render_page
 from revlearn.usecases.basket import BasketAnalysis
 from tests.report.conftest import needs_chromium, render
-from tests.usecases.test_basket import make_orders
+from tests.usecases.basket.test_model import make_orders
 
 
 @pytest.fixture(scope="module")

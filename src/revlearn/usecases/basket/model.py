@@ -28,7 +28,6 @@ import difflib
 import time
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal, Self
 
 import numpy as np
@@ -43,7 +42,6 @@ from revlearn.errors import (
     NotFoundError,
     ParameterError,
     RevlearnWarning,
-    SchemaError,
     short_list,
 )
 from revlearn.models.itemsets import (
@@ -53,11 +51,13 @@ from revlearn.models.itemsets import (
     frequent_itemsets,
     itemsets_from_lists,
     min_count,
-    rule_matches,
 )
 from revlearn.usecases._base import UseCase
+from revlearn.usecases.basket.offers import BasketOffers
+from revlearn.usecases.basket.reading import item_codes as code_items
+from revlearn.usecases.basket.reading import numbers
 
-__all__ = ["BasketAnalysis", "read_baskets"]
+__all__ = ["BasketAnalysis"]
 
 Algorithm = Literal["eclat", "fpgrowth", "apriori"]
 _ALGORITHMS = ("eclat", "fpgrowth", "apriori")
@@ -65,56 +65,7 @@ _METRICS = ("support", "confidence", "lift", "leverage", "conviction")
 _RULE_KEYS = ("antecedent", "consequent", "antecedent_support", "consequent_support", *_METRICS)
 
 
-def read_baskets(path: str | Path, *, sep: str = ",") -> pd.DataFrame:
-    """Read a "one basket per line" file into an order-line table.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        A text file with one basket per line and the items separated by ``sep``, no header
-        (the format of the Groceries data). Blank lines are skipped; spaces around items
-        are removed.
-    sep : str, default=","
-        The item separator.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``order_id`` (the basket's line number, from 1) and ``item``: one row per
-        item, ready for ``BasketAnalysis(order_col="order_id", item_col="item")``.
-
-    Raises
-    ------
-    NotFoundError
-        If the file does not exist.
-    InputError
-        If it holds no item.
-    """
-    file = Path(path)
-    if not file.is_file():
-        raise NotFoundError(
-            f"Basket file {str(file)!r} not found.",
-            where="read_baskets",
-            fix=f"Check the path; the file needs one basket per line, items separated by {sep!r}.",
-        )
-    orders: list[int] = []
-    items: list[str] = []
-    with file.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            basket = [item.strip() for item in line.rstrip("\r\n").split(sep)]
-            basket = [item for item in basket if item]
-            orders.extend([number] * len(basket))
-            items.extend(basket)
-    if not items:
-        raise InputError(
-            f"No item found in {str(file)!r}.",
-            where="read_baskets",
-            fix=f"Write one basket per line with the items separated by {sep!r}.",
-        )
-    return pd.DataFrame({"order_id": np.asarray(orders, dtype=np.int64), "item": items})
-
-
-class BasketAnalysis(UseCase):
+class BasketAnalysis(BasketOffers, UseCase):
     """Find what sells together and turn it into bundles and cross-sell offers.
 
     Parameters
@@ -218,7 +169,7 @@ class BasketAnalysis(UseCase):
         notes: list[str] = []
         lines = self._lines(frame, notes, where)
         orders, _ = pd.factorize(lines[self.order_col])
-        item_codes, names = _item_codes(lines[self.item_col])
+        item_codes, names = code_items(lines[self.item_col])
         if len(names) < 2:
             raise InputError(
                 f"The data holds a single product ({names[0]!r}), so nothing can be bought "
@@ -297,7 +248,7 @@ class BasketAnalysis(UseCase):
                 f"({self.order_col!r}) or an item ({self.item_col!r})."
             )
         if self.quantity_col is not None:
-            quantity = _numbers(frame[self.quantity_col], self.quantity_col, where)
+            quantity = numbers(frame[self.quantity_col], self.quantity_col, where)
             refunds = keep & ~(quantity > 0)
             if refunds.any():
                 notes.append(
@@ -344,8 +295,8 @@ class BasketAnalysis(UseCase):
             by_name = {str(k): float(v) for k, v in dict(margins).items()}
             values = np.array([by_name.get(name, np.nan) for name in self.items_])
         elif self.price_col is not None:
-            price = _numbers(lines[self.price_col], self.price_col, "BasketAnalysis.fit")
-            codes, _ = _item_codes(lines[self.item_col])
+            price = numbers(lines[self.price_col], self.price_col, "BasketAnalysis.fit")
+            codes, _ = code_items(lines[self.item_col])
             medians = pd.Series(price).groupby(codes).median()
             values = np.full(len(self.items_), np.nan)
             values[medians.index.to_numpy()] = medians.to_numpy()
@@ -525,192 +476,6 @@ class BasketAnalysis(UseCase):
             keep &= {"any": in_a | in_c, "antecedent": in_a, "consequent": in_c}[side]
         return np.asarray(keep)
 
-    def bundles(self, *, top: int | None = 10, size: int | None = None) -> pd.DataFrame:
-        """Rank item sets of 2 or more items, bought together more often than by chance.
-
-        Parameters
-        ----------
-        top : int or None, default=10
-            How many bundles to return (None for all).
-        size : int, optional
-            Only bundles of exactly this many items.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``bundle`` (item names joined by ``" + "``), ``size``, ``support``,
-            ``n_baskets`` and ``lift`` (support over the product of the items' supports:
-            how many times more often the items are bought together than if independent);
-            with margins also ``combined_margin`` (sum of the items' margins, missing ones
-            counted as 0). Only sets with lift above 1. Ranked by ``score``: lift ×
-            combined margin with margins, otherwise lift (ties by support).
-        """
-        self._check_fitted("bundles")
-        sizes = np.diff(self.itemset_offsets_)
-        index = np.flatnonzero(sizes >= 2 if size is None else sizes == size)
-        members = self._set_items(index)
-        support = self.itemset_counts_[index] / self.n_baskets_
-        out = pd.DataFrame(
-            {
-                "bundle": self._set_names(index),
-                "size": sizes[index],
-                "support": support,
-                "n_baskets": self.itemset_counts_[index],
-                "lift": self._found().lift()[index],
-            }
-        )
-        if self.item_margin_ is not None:
-            out["combined_margin"] = members @ np.nan_to_num(self.item_margin_)
-            out["score"] = out["lift"] * out["combined_margin"]
-        else:
-            out["score"] = out["lift"]
-        out = out[out["lift"] > 1.0].sort_values(["score", "support"], ascending=False)
-        return (out if top is None else out.head(top)).reset_index(drop=True)
-
-    def also_bought(self, item: Any, *, top: int | None = 10) -> pd.DataFrame:
-        """List what the baskets holding ``item`` also held ("customers who bought X …").
-
-        Parameters
-        ----------
-        item : object
-            A fitted item.
-        top : int or None, default=10
-            How many items to return (None for all).
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``item``, ``also_bought``, ``confidence`` (share of the baskets with
-            ``item`` that also hold it), ``lift``, ``support`` and ``n_baskets``; most
-            confident first. Only pairs reaching ``min_support``; empty when none does.
-
-        Raises
-        ------
-        NotFoundError
-            If ``item`` is not a fitted item.
-        """
-        self._check_fitted("also_bought")
-        code = self._code(item, "BasketAnalysis.also_bought")
-        sizes = np.diff(self.itemset_offsets_)
-        pairs = np.flatnonzero(sizes == 2)
-        first = self.itemset_items_[self.itemset_offsets_[pairs]]
-        second = self.itemset_items_[self.itemset_offsets_[pairs] + 1]
-        hit = (first == code) | (second == code)
-        other = np.where(first == code, second, first)[hit]
-        together = self.itemset_counts_[pairs][hit]
-        confidence = together / self.item_counts_[code]
-        out = pd.DataFrame(
-            {
-                "item": self.items_[code],
-                "also_bought": [self.items_[i] for i in other],
-                "confidence": confidence,
-                "lift": confidence / (self.item_counts_[other] / self.n_baskets_),
-                "support": together / self.n_baskets_,
-                "n_baskets": together,
-            }
-        )
-        out = out.sort_values(["confidence", "lift"], ascending=False, kind="stable")
-        return (out if top is None else out.head(top)).reset_index(drop=True)
-
-    def cross_sell(
-        self, data: Any, *, top: int = 5, customer_col: str | None = None
-    ) -> pd.DataFrame:
-        """Suggest to each customer what their past purchases predict they will buy next.
-
-        A rule applies to a customer when every antecedent item is in their history and no
-        consequent item is; the best rule per suggested item is kept.
-
-        Parameters
-        ----------
-        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
-            Purchase history: one row per line with the customer column and ``item_col``
-            (and ``quantity_col`` if set: refunds are ignored). Items unknown to the model
-            are ignored.
-        top : int, default=5
-            Suggestions per customer.
-        customer_col : str, optional
-            The customer column; the ``customer_col`` parameter by default.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per (customer, suggestion), best first within each customer, with
-            columns ``<customer_col>``, ``rank`` (1 = best), ``recommend`` (the
-            consequent), ``because`` (the antecedent), ``confidence``, ``lift``, ``score``
-            (confidence × lift) and, with margins, ``expected_margin`` (confidence × the
-            consequent's margin, the ranking then). Customers with no applicable rule
-            (among the rules with lift ≥ ``min_lift``) are absent.
-
-        Raises
-        ------
-        ParameterError
-            If no customer column is named.
-        SchemaError
-            If a column is absent.
-        """
-        self._check_fitted("cross_sell")
-        where = "BasketAnalysis.cross_sell"
-        customer = customer_col or self.customer_col
-        if customer is None:
-            raise ParameterError(
-                "No customer column is named, so purchase histories cannot be built.",
-                where=where,
-                fix="Pass customer_col='customer_id' (or --customer) to cross_sell or to "
-                "BasketAnalysis.",
-            )
-        frame = as_pandas(data, where=where)
-        columns = [customer, self.item_col]
-        if self.quantity_col is not None and self.quantity_col in frame.columns:
-            columns.append(self.quantity_col)
-        check_columns(frame, columns, where=where, hint="Pass --customer and --item.")
-        keep = frame[customer].notna().to_numpy()
-        if len(columns) == 3:
-            keep &= _numbers(frame[self.quantity_col], str(self.quantity_col), where) > 0
-        names = frame[self.item_col][keep].astype(str).to_numpy()
-        position = np.searchsorted(self.items_, names)
-        position = np.minimum(position, len(self.items_) - 1)
-        known = np.asarray(self.items_, dtype=object)[position] == names
-        customers, ids = pd.factorize(frame[customer][keep][known])
-        history = (
-            basket_matrix(customers, position[known], n_baskets=len(ids), n_items=len(self.items_))
-            if len(customers)
-            else sp.csr_matrix((0, len(self.items_)), dtype=np.int32)
-        )
-        return self._offers(history, pd.Index(ids), customer, top)
-
-    def _offers(
-        self, history: sp.csr_matrix, ids: pd.Index, customer: str, top: int
-    ) -> pd.DataFrame:
-        keep = self._rule_mask(None, "any", None, None, None)
-        r = {key: value[keep] for key, value in self.rules_.items()}
-        ante, cons = self._set_items(r["antecedent"]), self._set_items(r["consequent"])
-        score = r["confidence"] * r["lift"]
-        margin = None
-        if self.item_margin_ is not None:
-            margin = r["confidence"] * (cons @ np.nan_to_num(self.item_margin_))
-        rank_by = score if margin is None else margin
-        rows, rule = rule_matches(history, ante, cons)
-        out = pd.DataFrame(
-            {"_c": rows, "_rule": rule, "_target": r["consequent"][rule], "_by": rank_by[rule]}
-        )
-        out = out.sort_values(["_c", "_by"], ascending=[True, False], kind="stable")
-        out = out.drop_duplicates(["_c", "_target"]).groupby("_c", sort=False).head(top)
-        rule = out["_rule"].to_numpy()
-        result = pd.DataFrame(
-            {
-                customer: ids[out["_c"].to_numpy()],
-                "rank": out.groupby("_c", sort=False).cumcount().to_numpy() + 1,
-                "recommend": self._set_names(r["consequent"][rule]),
-                "because": self._set_names(r["antecedent"][rule]),
-                "confidence": r["confidence"][rule],
-                "lift": r["lift"][rule],
-                "score": score[rule],
-            }
-        )
-        if margin is not None:
-            result["expected_margin"] = margin[rule]
-        return result.reset_index(drop=True)
-
     def predict(self, data: Any | None = None, *, top: int = 5) -> pd.DataFrame:
         """Return the rules, or cross-sell offers for the customers in ``data``.
 
@@ -827,30 +592,3 @@ def _plain(value: Any) -> Any:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value
-
-
-def _item_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes of the items in the alphabetical order of their names (as text)."""
-    codes, uniques = pd.factorize(series)
-    names = np.asarray([str(u) for u in uniques], dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    sorted_names = names[order].tolist()
-    merged, first = np.unique(np.asarray(sorted_names, dtype=str), return_inverse=True)
-    return first[rank[codes]], [str(n) for n in merged]
-
-
-def _numbers(series: pd.Series, name: str, where: str) -> np.ndarray:
-    """Numeric values (NaN for blanks); a column of text is a SchemaError."""
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isnan(values) & series.notna().to_numpy()
-    if bad.any() or pd.api.types.is_bool_dtype(series):
-        example = series[bad].iloc[0] if bad.any() else series.iloc[0]
-        raise SchemaError(
-            f"{int(bad.sum()):,} of {len(series):,} values in column {name!r} are not "
-            f"numbers, e.g. {example!r}.",
-            where=where,
-            fix="Convert them to numbers first or pass another column.",
-        )
-    return values
