@@ -190,3 +190,65 @@ def test_refunds_and_mixed_time_zones_are_read(tmp_path):
     doc = as_json(run("fit", "clv", "--data", csv, *ROLES, "--json", ws=tmp_path / "ws"))
     assert any("refund" in note for note in doc["notes"])  # the planted returns
     assert doc["customers"] == orders["customer_id"].nunique()
+
+
+def test_until_fits_on_the_past_and_scores_the_rest(shop):
+    ws, csv, _ = shop
+    doc = as_json(
+        run(
+            "fit",
+            "anomalies",
+            "--data",
+            csv,
+            *ROLES,
+            "--order",
+            "order_id",
+            "--until",
+            "2025-03-31",
+            "--name",
+            "anomalies_until",
+            "--json",
+            ws=ws,
+        )
+    )
+    after = doc["after_until"]
+    assert after["transactions"] > 0 and 0 <= after["flagged_share"] < 0.1
+    doc = as_json(
+        run(
+            "fit",
+            "segments",
+            "--data",
+            csv,
+            *ROLES,
+            "--until",
+            "2025-03-31",
+            "--name",
+            "segments_until",
+            "--json",
+            ws=ws,
+        )
+    )
+    shares = doc["after_until"]["spend_share"]
+    assert abs(sum(shares.values()) - 1) < 1e-9 and set(shares) <= {
+        s["name"] for s in doc["segments"]
+    } | {"new after the cut-off"}
+    bad_input(
+        run(
+            "fit",
+            "basket",
+            "--data",
+            csv,
+            "--order",
+            "order_id",
+            "--item",
+            "product",
+            "--until",
+            "2025-03-31",
+            ws=ws,
+        ),
+        r"--until does not apply to basket",
+    )
+    bad_input(
+        run("fit", "anomalies", "--data", csv, *ROLES, "--until", "2030-01-01", ws=ws),
+        r"leaves no transaction after it",
+    )

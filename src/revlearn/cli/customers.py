@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from revlearn.cli._app import kv_table, out
+from revlearn.data._events import parse_timestamps
 from revlearn.errors import ParameterError
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "build_model",
     "evaluate_model",
     "fit_metrics",
+    "fit_value_model",
     "predict_table",
     "report_sections",
     "show_evaluation",
@@ -139,6 +141,75 @@ def build_model(usecase: str, opts: ValueOptions) -> Any:
     )
 
 
+def fit_value_model(usecase: str, model: Any, frame: pd.DataFrame, until: str | None) -> None:
+    """Fit a customer-value model; with ``--until``, on the data up to that day only.
+
+    clv scores its own holdout (``holdout_``). segments are built from the orders up to
+    ``until`` (the model's ``until`` parameter) and anomalies from the transactions up to it;
+    for both, the rest is then scored and summarised in ``after_until_`` (segments: each
+    segment's share of the later spend; anomalies: how many later transactions are flagged).
+
+    Parameters
+    ----------
+    usecase : str
+        One of :data:`VALUE_USECASES`.
+    model : object
+        The unfitted use case from :func:`build_model`.
+    frame : pandas.DataFrame
+        The ``--data`` table.
+    until : str, optional
+        ``--until``.
+
+    Raises
+    ------
+    ParameterError
+        If ``--until`` is given to basket, or leaves no row on one side.
+    """
+    if until is None or usecase == "clv":
+        model.fit(frame, **({"until": until} if until else {}))
+        return
+    if usecase == "basket":
+        raise ParameterError(
+            "--until does not apply to basket: its rules count every basket given.",
+            where="revlearn fit basket",
+            fix='Filter the orders first, e.g. --data "SELECT * FROM orders WHERE ...".',
+        )
+    column = model.timestamp_col
+    if column is None or column not in frame.columns:
+        raise ParameterError(
+            "--until needs --timestamp (the column it cuts).",
+            where=f"revlearn fit {usecase}",
+            fix="Pass --timestamp COLUMN with --until.",
+        )
+    stamps = parse_timestamps(frame[column], column, f"revlearn fit {usecase}")
+    later = (stamps > pd.Timestamp(until) + pd.Timedelta(days=1)).to_numpy()
+    if later.all() or not later.any():
+        raise ParameterError(
+            f"--until {until} leaves no transaction {'before' if later.all() else 'after'} it.",
+            where=f"revlearn fit {usecase}",
+            fix="Pass a day inside the history.",
+        )
+    early, rest = frame.loc[~later], frame.loc[later]
+    model.fit(early)
+    if usecase == "anomalies":
+        scored = model.predict(rest, history=early)
+        model.after_until_ = {
+            "transactions": len(scored),
+            "flagged": int(scored["flag"].sum()),
+            "flagged_share": float(scored["flag"].mean()),
+        }
+        return
+    segment = model.predict(early).set_index(model.id_col_)["segment_name"]
+    spend = rest.groupby(model.customer_col)[model.amount_col].sum()
+    share = spend.groupby(segment.reindex(spend.index).fillna("new after the cut-off")).sum()
+    model.after_until_ = {
+        "spend_share": {str(k): float(v) for k, v in (share / share.sum()).items()},
+        "customers_share": {
+            str(k): float(v) for k, v in segment.value_counts(normalize=True).items()
+        },
+    }
+
+
 def fit_metrics(usecase: str, summary: dict[str, Any]) -> dict[str, Any]:
     """Pick the figures the registry keeps with a fitted model.
 
@@ -188,6 +259,15 @@ def show_fit(usecase: str, title: str, summary: dict[str, Any]) -> None:
         _show_basket(title, summary)
     else:
         _show_anomalies(title, summary)
+    after = summary.get("after_until")
+    if after and "flagged" in after:
+        out.print(
+            f"After --until: {after['flagged']:,} of {after['transactions']:,} later "
+            f"transactions flagged ({after['flagged_share']:.1%})."
+        )
+    elif after:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in after["spend_share"].items())
+        out.print(f"After --until, share of the spend by segment: {shares}.")
     for note in summary.get("notes", []):
         out.print(f"[dim]note:[/] {escape(str(note))}")
 

@@ -42,6 +42,7 @@ from revlearn.cli.customers import (
     build_model,
     evaluate_model,
     fit_metrics,
+    fit_value_model,
     predict_table,
     report_sections,
     show_evaluation,
@@ -97,8 +98,8 @@ def fit(
     until: Annotated[
         str | None,
         typer.Option(
-            help="Cut-off day: churn trains on activity before it; clv and anomalies fit on "
-            "transactions up to it and are judged on the rest.",
+            help="Cut-off day: churn trains on activity before it; clv, segments and anomalies "
+            "fit on transactions up to it and are judged on the rest.",
             rich_help_panel=EVENTS,
         ),
     ] = None,
@@ -186,9 +187,10 @@ def fit(
             with progress_bar(not as_json) as update:
                 if update is not None:
                     update(f"Fitting {usecase}", 0.1)
-                cut = {"until": until} if usecase in ("clv", "anomalies") and until else {}
-                model.fit(frame, **cut)
+                fit_value_model(usecase, model, frame, until)
             summary = model.summary()
+            if hasattr(model, "after_until_"):
+                summary["after_until"] = model.after_until_
             metrics = fit_metrics(usecase, summary)
         else:
             model = _propensity_model(
