@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from revlearn.data.transactions import FEATURE_DESCRIPTIONS
 from revlearn.errors import InputError
+from revlearn.report.figures import LAYOUT
 from revlearn.report.html import Section
 from revlearn.usecases.anomalies import TransactionAnomalies
 
@@ -27,11 +28,6 @@ __all__ = [
     "top_anomalies_table",
 ]
 
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 380,
-    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-}
 #: Short labels of the reason features, for axes and tables.
 REASON_LABELS = {
     "amount_log": "large amount",
@@ -79,7 +75,7 @@ def score_figure(scored: pd.DataFrame, threshold: float) -> go.Figure:
         xaxis_title="outlier score (higher = more unusual)",
         yaxis_title="transactions",
         yaxis_type="log",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -111,7 +107,7 @@ def reasons_figure(scored: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title="Why transactions were flagged (first reason)",
         xaxis_title="flagged transactions",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -166,7 +162,7 @@ def amount_vs_usual_figure(scored: pd.DataFrame, *, amount_col: str) -> go.Figur
         yaxis_type="log",
         xaxis_title="customer's usual amount before",
         yaxis_title="amount",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 

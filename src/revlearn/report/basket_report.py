@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from revlearn.report.figures import LAYOUT
 from revlearn.report.html import Section
 from revlearn.usecases.basket import BasketAnalysis
 
@@ -23,11 +24,7 @@ __all__ = [
     "top_items_figure",
 ]
 
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 420,
-    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-}
+_LAYOUT = {**LAYOUT, "height": 420}
 
 
 def rules_scatter_figure(rules: pd.DataFrame) -> go.Figure:

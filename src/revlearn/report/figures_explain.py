@@ -19,14 +19,10 @@ from revlearn.errors import InputError
 from revlearn.explain.pdp import PartialDependence, _format_share, _nice_name
 from revlearn.explain.reasons import display_values
 from revlearn.explain.surrogate import Surrogate
+from revlearn.report.figures import LAYOUT
 
 __all__ = ["beeswarm_figure", "pdp_figure", "surrogate_figure", "waterfall_figure"]
 
-_LAYOUT: dict[str, Any] = {
-    "template": "plotly_white",
-    "height": 380,
-    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-}
 _MAIN = "#2a6f97"
 _LOW, _HIGH = "#3b6fd8", "#d7301f"
 #: Feature-value colours, low to high (as in SHAP's summary plot).
@@ -85,7 +81,7 @@ def pdp_figure(pd_result: PartialDependence) -> go.Figure:
         xaxis_title=name,
         yaxis_title="predicted probability",
         yaxis_tickformat=".0%",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -150,7 +146,7 @@ def surrogate_figure(surrogate: Surrogate) -> go.Figure:
         hovertext=[t.replace("<b>", "").replace("</b>", "") for t in texts],
         hoverinfo="text",
     )
-    layout = {**_LAYOUT, "height": max(380, 110 * (surrogate.depth + 1) + 80)}
+    layout = {**LAYOUT, "height": max(380, 110 * (surrogate.depth + 1) + 80)}
     fig.update_layout(
         title=f"What the model does, as rules<br><sup>{surrogate.summary}</sup>",
         annotations=annotations,
@@ -312,7 +308,7 @@ def beeswarm_figure(
         xaxis_title="contribution to the log-odds (right raises the probability)",
         yaxis={"tickvals": list(range(len(order))), "ticktext": shown[::-1]},
         legend={"orientation": "h", "y": -0.2},
-        **{**_LAYOUT, "height": max(380, 34 * len(order) + 140)},
+        **{**LAYOUT, "height": max(380, 34 * len(order) + 140)},
     )
     return fig
 
@@ -401,7 +397,7 @@ def waterfall_figure(
         ),
         xaxis_title="log-odds",
         yaxis={"autorange": "reversed"},
-        **{**_LAYOUT, "margin": {"l": 200, "r": 20, "t": 60, "b": 50}},
+        **{**LAYOUT, "margin": {"l": 200, "r": 20, "t": 60, "b": 50}},
     )
     return fig
 

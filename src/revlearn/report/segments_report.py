@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 from scipy.cluster.hierarchy import dendrogram
 
 from revlearn.errors import InputError
+from revlearn.report.figures import LAYOUT
 from revlearn.report.html import Section
 from revlearn.usecases.segments import CustomerSegments
 
@@ -30,11 +31,6 @@ __all__ = [
     "u_matrix_figure",
 ]
 
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 380,
-    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-}
 _COLOURS = ["#2a6f97", "#e07a5f", "#3d9970", "#b5838d", "#f2cc8f", "#6d597a", "#81b29a", "#555"]
 
 
@@ -93,7 +89,7 @@ def k_selection_figure(model: CustomerSegments) -> go.Figure:
         )
         fig.add_vline(x=model.n_segments_, line_dash="dot", line_color="#e07a5f", row=1, col=i)
     fig.update_xaxes(title_text="segments (k)", dtick=1)
-    fig.update_layout(title=f"How many segments: k = {model.n_segments_} chosen", **_LAYOUT)
+    fig.update_layout(title=f"How many segments: k = {model.n_segments_} chosen", **LAYOUT)
     return fig
 
 
@@ -146,7 +142,7 @@ def segment_map_figure(model: CustomerSegments) -> go.Figure:
         title="Customer map (principal components of the scaled traits)",
         xaxis_title=pc[0],
         yaxis_title=pc[1] if len(pc) > 1 else "",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -188,7 +184,7 @@ def segment_sizes_figure(model: CustomerSegments) -> go.Figure:
                 marker_color="#e07a5f",
             )
         )
-    fig.update_layout(title="Segment sizes", yaxis_tickformat=".0%", barmode="group", **_LAYOUT)
+    fig.update_layout(title="Segment sizes", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
     return fig
 
 
@@ -234,7 +230,7 @@ def segment_traits_figure(model: CustomerSegments, *, top: int = 12) -> go.Figur
     )
     fig.update_layout(
         title="What sets each segment apart (index, 100 = average)",
-        **{**_LAYOUT, "height": max(380, 60 + 28 * len(keep))},
+        **{**LAYOUT, "height": max(380, 60 + 28 * len(keep))},
     )
     return fig
 
@@ -275,7 +271,7 @@ def stability_figure(model: CustomerSegments) -> go.Figure:
         xaxis_title="resample",
         yaxis_title="adjusted Rand index",
         yaxis_range=[min(0.0, *values) if values else 0.0, 1.05],
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -332,7 +328,7 @@ def dendrogram_figure(model: CustomerSegments, *, leaves: int = 30) -> go.Figure
         title=f"Ward hierarchy of {len(tree) + 1:,} sampled customers",
         xaxis={"tickvals": ticks, "ticktext": drawn["ivl"], "title": "customers (group size)"},
         yaxis_title="merge distance (Ward)",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -377,7 +373,7 @@ def u_matrix_figure(model: CustomerSegments) -> go.Figure:
     fig.update_layout(
         title=f"Self-organising map ({rows}×{cols}): U-matrix and segments",
         yaxis_autorange="reversed",
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
