@@ -6,6 +6,14 @@
   gradient-boosting alternative.
 * :mod:`revlearn.usecases.clv.model` — :class:`CLVModel`, the use case behind
   ``revlearn fit clv``.
+
+Pareto/NBD is not included: on CDNOW, Fader, Hardie & Lee (2005) show BG/NBD tracking
+purchases as well as Pareto/NBD, and here BG/NBD already matches lifetimes to four digits
+and is the forecast the holdout check keeps; Pareto/NBD's likelihood needs Gaussian
+hypergeometric terms that are slow and unstable for heavy buyers. Where BG/NBD's
+assumptions break (a shared season, fading purchase rates), the gradient-boosting
+alternative of :mod:`~revlearn.usecases.clv.holdout` is the remedy revlearn offers, chosen
+only when it wins out of fold.
 """
 
 from __future__ import annotations
