@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from typer.testing import CliRunner, Result
 
-from revlearn.cli import app
+from revlearn.cli._app import app
 
 runner = CliRunner()
 FIT_BUDGET = "5"  # seconds of model selection: enough for a real model on 3,000 leads

@@ -866,3 +866,13 @@ def test_profile_html_page(leads_csv: Path, tmp_path: Path) -> None:
     doc = as_json(run("profile", leads_csv, "--target", "converted", "--html", page, "--json"))
     assert doc["html"] == str(page.resolve())
     assert page.read_text(encoding="utf-8").count('class="plotly-graph-div"') >= 10
+
+
+def test_every_command_is_registered_on_the_app():
+    from revlearn.cli import modelling, workspace
+
+    names = {command.callback.__name__ for command in app.registered_commands}
+    model_commands = {"fit", "predict", "evaluate", "explain", "report"}
+    assert names == model_commands | {"models", "load", "profile", "demo"}
+    assert all(hasattr(modelling, name) for name in model_commands)
+    assert all(hasattr(workspace, name) for name in ("models", "load", "profile", "demo"))
