@@ -15,7 +15,6 @@ as ``recency_days``, ``frequency``, ``monetary``, ``avg_order_value``, ``tenure_
 from __future__ import annotations
 
 import logging
-import math
 import warnings
 from typing import Any, ClassVar, Self
 
@@ -46,13 +45,7 @@ from revlearn.models.clustering import (
 )
 from revlearn.usecases._base import UseCase
 from revlearn.usecases._columns import left_out
-from revlearn.usecases.segments.naming import (
-    NOTABLE,
-    RFM_ALIASES,
-    segment_name,
-    trait_words,
-    unique_names,
-)
+from revlearn.usecases.segments.profiles import group_means, profile_segments
 from revlearn.usecases.segments.results import SegmentMetrics, SegmentProfiles, plain
 
 __all__ = ["TRANSACTION_TRAITS", "CustomerSegments"]
@@ -390,7 +383,7 @@ class CustomerSegments(UseCase):
         labels = new_id[labels]
         if self.method == "som":
             self.som_node_segments_ = new_id[part["node_segments"]]
-            self.centres_ = _group_means(X, labels, k)
+            self.centres_ = group_means(X, labels, k)
         else:
             self.centres_ = part["centres"][np.argsort(new_id)]
         self.n_segments_ = int(k)
@@ -457,73 +450,15 @@ class CustomerSegments(UseCase):
 
     # -------------------------------------------------------------- profiles and names
     def _describe(self, typed: pd.DataFrame, X: np.ndarray, labels: np.ndarray, n_num: int) -> None:
-        k = self.n_segments_
-        numeric, categorical = self.columns_["numeric"], self.columns_["categorical"]
-        counts = np.bincount(labels, minlength=k)
-        rows: list[dict[str, Any]] = []
-        z_by_segment: list[dict[str, float]] = [{} for _ in range(k)]
-        if numeric:
-            means = typed[numeric].groupby(labels).mean().reindex(range(k))
-            overall = typed[numeric].mean()
-            zs = _group_means(X[:, :n_num], labels, k)
-            yes_no = set(self.schema_.columns(Role.BOOLEAN))
-            for j, col in enumerate(numeric):
-                trait = f"{col} = yes" if col in yes_no else col  # share of yes
-                for s in range(k):
-                    z_by_segment[s][trait] = float(zs[s, j])
-                    rows.append(_trait(s, trait, means.iloc[s, j], overall[col], zs[s, j]))
-        for col in categorical:
-            values = typed[col].fillna("missing").astype(str)
-            overall_share = values.value_counts(normalize=True).head(8)
-            table = pd.crosstab(labels, values, normalize="index").reindex(range(k)).fillna(0)
-            for level, p in overall_share.items():
-                trait = f"{col} = {level}"
-                for s in range(k):
-                    q = float(table.at[s, level])
-                    z = (q - p) / math.sqrt(p * (1 - p)) if 0 < p < 1 else 0.0
-                    z_by_segment[s][trait] = z
-                    rows.append(_trait(s, trait, q, p, z))
-        roles = {
-            role: col
-            for role, names in RFM_ALIASES.items()
-            for col in numeric
-            if col.lower() in names
-        }
-        names = unique_names([segment_name(z, roles) for z in z_by_segment], z_by_segment)
-        value_sum = value_mean = np.full(k, np.nan)
-        if self.value_col_ is not None:
-            value = typed[self.value_col_].astype(float).fillna(0).to_numpy()
-            sums = np.bincount(labels, weights=value, minlength=k)
-            value_sum = sums / sums.sum() if sums.sum() else np.full(k, np.nan)
-            value_mean = sums / np.maximum(counts, 1)
-        self.segments_ = [
-            {
-                "segment": s,
-                "name": names[s],
-                "size": int(counts[s]),
-                "share": float(counts[s] / len(labels)),
-                "value_share": plain(float(value_sum[s])),
-                "value_mean": plain(float(value_mean[s])),
-                "description": "",
-            }
-            for s in range(k)
-        ]
-        self.traits_ = [{**r, "name": names[r["segment"]]} for r in rows]
-        for seg in self.segments_:
-            seg["description"] = self._sentence(seg)
-
-    def _sentence(self, seg: dict[str, Any]) -> str:
-        own = [t for t in self.traits_ if t["segment"] == seg["segment"]]
-        top = sorted(own, key=lambda t: -abs(t["z"]))[:3]
-        traits = "; ".join(trait_words(t) for t in top if abs(t["z"]) >= NOTABLE / 2)
-        value = (
-            f", {seg['value_share']:.0%} of {self.value_col_}"
-            if seg["value_share"] is not None
-            else ""
-        )
-        return (
-            f"Segment {seg['segment']} ({seg['name']}): {seg['share']:.0%} of customers{value}"
-            + (f"; {traits}." if traits else "; close to the average on every trait.")
+        self.segments_, self.traits_ = profile_segments(
+            typed,
+            X[:, :n_num],
+            labels,
+            self.n_segments_,
+            numeric=self.columns_["numeric"],
+            categorical=self.columns_["categorical"],
+            yes_no=set(self.schema_.columns(Role.BOOLEAN)),
+            value_col=self.value_col_,
         )
 
     # ------------------------------------------------------------------------- predict
@@ -679,24 +614,5 @@ class CustomerSegments(UseCase):
         }
 
 
-def _group_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    sums = np.zeros((k, X.shape[1]))
-    np.add.at(sums, labels, X)
-    return np.asarray(sums / np.maximum(np.bincount(labels, minlength=k), 1)[:, None], dtype=float)
-
-
 def _two_columns(xy: np.ndarray) -> np.ndarray:
     return xy if xy.shape[1] == 2 else np.column_stack([xy[:, 0], np.zeros(len(xy))])
-
-
-def _trait(segment: int, trait: str, value: float, overall: float, z: float) -> dict[str, Any]:
-    value, overall = float(value), float(overall)
-    index = 100.0 * value / overall if overall else float("nan")
-    return {
-        "segment": int(segment),
-        "trait": trait,
-        "segment_value": plain(value),
-        "overall_value": plain(overall),
-        "index": plain(index),
-        "z": float(z),
-    }
