@@ -30,13 +30,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
-from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 
 from revlearn.data.io import as_pandas
@@ -52,6 +50,7 @@ from revlearn.data.transactions import (
     transaction_features,
 )
 from revlearn.errors import InputError, ParameterError
+from revlearn.evaluate.detection import AnomalyMetrics, detection_metrics
 from revlearn.usecases._base import UseCase
 from revlearn.usecases._target import binary_target
 
@@ -66,63 +65,6 @@ MIN_ROWS = 20
 #: Features whose *low* values are unusual (the rest: high values; amount_z: both sides).
 _LOW_IS_UNUSUAL = frozenset({"gap_log"})
 _METHODS = ("isolation_forest", "lof")
-
-
-@dataclass(frozen=True, slots=True)
-class AnomalyMetrics:
-    """How well the scores find known bad transactions.
-
-    Attributes
-    ----------
-    n : int
-        Labelled transactions scored.
-    n_positive : int
-        Known anomalies (frauds) among them.
-    base_rate : float
-        ``n_positive / n``: the precision of a random pick.
-    roc_auc : float
-        Area under the ROC curve of the score.
-    average_precision : float
-        Area under the precision–recall curve.
-    at_k : tuple of dict
-        Per ``k``: ``k``, ``precision`` (share of the top k that are anomalies),
-        ``recall`` (share of all anomalies in the top k) and ``lift`` (precision / base rate).
-    """
-
-    n: int
-    n_positive: int
-    base_rate: float
-    roc_auc: float
-    average_precision: float
-    at_k: tuple[dict[str, float], ...]
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return precision and recall at each k as a table.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``k``, ``precision``, ``recall``, ``lift``.
-        """
-        return pd.DataFrame(list(self.at_k), columns=["k", "precision", "recall", "lift"])
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the metrics as a JSON-ready mapping.
-
-        Returns
-        -------
-        dict
-            ``n``, ``n_positive``, ``base_rate``, ``roc_auc``, ``average_precision`` and
-            ``at_k`` (a list of ``{k, precision, recall, lift}``).
-        """
-        return {
-            "n": self.n,
-            "n_positive": self.n_positive,
-            "base_rate": self.base_rate,
-            "roc_auc": self.roc_auc,
-            "average_precision": self.average_precision,
-            "at_k": [dict(row) for row in self.at_k],
-        }
 
 
 class TransactionAnomalies(UseCase):
@@ -560,7 +502,7 @@ class TransactionAnomalies(UseCase):
         known = ~np.isnan(labels)
         y = labels[known].astype(int)
         order_score = -scored["rank"].to_numpy()[known].astype(float)
-        return _anomaly_metrics(y, order_score, ks=ks, n_flagged=int(scored["flag"].sum()))
+        return detection_metrics(y, order_score, ks=ks, n_flagged=int(scored["flag"].sum()))
 
     # ------------------------------------------------------------------ explain
     def explain(self) -> pd.DataFrame:
@@ -641,38 +583,3 @@ class TransactionAnomalies(UseCase):
             },
             "notes": list(self.notes_),
         }
-
-
-def _anomaly_metrics(
-    y: np.ndarray, score: np.ndarray, *, ks: Sequence[int] | None = None, n_flagged: int = 0
-) -> AnomalyMetrics:
-    """Precision and recall at k, ROC AUC and average precision of anomaly scores."""
-    n, n_pos = len(y), int(np.sum(y))
-    if n_pos == 0 or n_pos == n:
-        raise InputError(
-            f"The labels have one value only ({n_pos} anomalies among {n} rows).",
-            where="TransactionAnomalies.evaluate",
-            fix="Evaluate on rows with both known anomalies and normal transactions.",
-        )
-    wanted = ks if ks is not None else (10, 50, 100, 500, n_pos, n_flagged)
-    chosen = sorted({int(k) for k in wanted if 0 < int(k) <= n})
-    order = np.argsort(-score, kind="stable")
-    hits = np.cumsum(y[order])
-    base = n_pos / n
-    at_k = tuple(
-        {
-            "k": float(k),
-            "precision": float(hits[k - 1] / k),
-            "recall": float(hits[k - 1] / n_pos),
-            "lift": float(hits[k - 1] / k / base),
-        }
-        for k in chosen
-    )
-    return AnomalyMetrics(
-        n=n,
-        n_positive=n_pos,
-        base_rate=base,
-        roc_auc=float(roc_auc_score(y, score)),
-        average_precision=float(average_precision_score(y, score)),
-        at_k=at_k,
-    )
