@@ -252,3 +252,42 @@ def test_until_fits_on_the_past_and_scores_the_rest(shop):
         run("fit", "anomalies", "--data", csv, *ROLES, "--until", "2030-01-01", ws=ws),
         r"leaves no transaction after it",
     )
+
+
+def test_amount_as_quantity_times_price_and_basket_returns(tmp_path):
+    orders = make_company(n_leads=20, n_customers=20, n_shoppers=400, random_state=6).orders
+    csv = write(orders.drop(columns="amount"), tmp_path / "retail.csv")
+    roles = ("--customer", "customer_id", "--timestamp", "ordered_at")
+    doc = as_json(
+        run(
+            "fit",
+            "clv",
+            "--data",
+            csv,
+            *roles,
+            "--amount",
+            "quantity*unit_price",
+            "--json",
+            ws=tmp_path / "ws",
+        )
+    )
+    assert doc["gamma_gamma"] is not None and any("refund" in n for n in doc["notes"])
+    doc = as_json(
+        run(
+            "fit",
+            "basket",
+            "--data",
+            csv,
+            "--order",
+            "order_id",
+            "--item",
+            "product",
+            "--quantity",
+            "quantity",
+            "--min-support",
+            "0.01",
+            "--json",
+            ws=tmp_path / "ws",
+        )
+    )
+    assert any("quantity of 0 or less" in n for n in doc["notes"])

@@ -169,3 +169,21 @@ def test_customer_features_bad_input(tmp_path) -> None:
     )
     with pytest.raises(SchemaError, match=r"'\$12'"):
         customer_features(money, **_ROLES)
+
+
+def test_amount_written_as_a_product_of_two_columns(tmp_path) -> None:
+    tx = _transactions(60).assign(qty=2, price=lambda f: f["amount"] / 2).drop(columns="amount")
+    roles = {**_ROLES, "amount_col": "qty*price"}
+    from_frame = customer_features(tx, **roles)
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    from_file = customer_features(tmp_path / "tx.csv", **roles)
+    expected = customer_features(_transactions(60), **_ROLES)
+    assert np.allclose(from_frame["monetary"], expected["monetary"])
+    assert np.isclose(from_file["monetary"].sum(), expected["monetary"].sum())
+    with pytest.raises(SchemaError, match=r'"quantity\*unit_price"'):
+        customer_features(tx, **{**_ROLES, "amount_col": "qty*cost"})
+    bad = tx.astype({"price": object})
+    bad.loc[3, "price"] = "n/a?"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(SchemaError, match=r"not amounts of money"):
+        customer_features(tmp_path / "bad.csv", **roles)

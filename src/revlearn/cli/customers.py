@@ -59,6 +59,7 @@ class ValueOptions:
     discount_rate: float = 0.1
     contamination: float = 0.01
     channel: str | None = None
+    quantity: str | None = None
 
 
 def _require(value: str | None, flag: str, usecase: str) -> str:
@@ -125,6 +126,7 @@ def build_model(usecase: str, opts: ValueOptions) -> Any:
             order_col=opts.order,
             id_col=opts.id_col,
             channel_col=opts.channel,
+            quantity_col=opts.quantity,
             method=opts.method or "isolation_forest",  # type: ignore[arg-type]
             contamination=opts.contamination,
         )
@@ -134,6 +136,7 @@ def build_model(usecase: str, opts: ValueOptions) -> Any:
         order_col=_require(opts.order, "--order", usecase),
         item_col=_require(opts.item, "--item", usecase),
         customer_col=opts.customer,
+        quantity_col=opts.quantity,
         min_support=opts.min_support,
         min_confidence=opts.min_confidence,
         min_lift=opts.min_lift,

@@ -85,7 +85,11 @@ def fit(
     ] = None,
     amount: Annotated[
         str | None,
-        typer.Option(help="Transactions/events: money (refunds negative).", rich_help_panel=EVENTS),
+        typer.Option(
+            help="Transactions/events: money (refunds negative), or a product such as "
+            '"Quantity*UnitPrice".',
+            rich_help_panel=EVENTS,
+        ),
     ] = None,
     horizon_days: Annotated[
         int | None,
@@ -142,6 +146,14 @@ def fit(
     contamination: Annotated[
         float, typer.Option(help="anomalies: share to flag.", rich_help_panel=VALUE)
     ] = 0.01,
+    quantity: Annotated[
+        str | None,
+        typer.Option(
+            help="basket: units per line (lines of 0 or less are returns, dropped); "
+            "anomalies: a feature.",
+            rich_help_panel=VALUE,
+        ),
+    ] = None,
     channel: Annotated[
         str | None,
         typer.Option(
@@ -181,7 +193,7 @@ def fit(
                 id_col=id_col, until=until, horizon_days=horizon_days, method=method,
                 n_segments=segments, min_support=min_support, min_confidence=min_confidence,
                 min_lift=min_lift, max_len=max_len, margin=margin, discount_rate=discount_rate,
-                contamination=contamination, channel=channel,
+                contamination=contamination, channel=channel, quantity=quantity,
             )  # fmt: skip
             model = build_model(usecase, opts)
             with progress_bar(not as_json) as update:

@@ -8,7 +8,9 @@ means the same thing in each.
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,19 +31,30 @@ def check_event_columns(
     timestamp_col: str,
     amount_col: str | None,
     where: str,
-) -> None:
-    """Raise one SchemaError naming every missing role column and the flag that sets it."""
+) -> pd.DataFrame:
+    """Return the table with its amount column; one SchemaError names every missing role.
+
+    An amount written as ``"quantity*unit_price"`` is added as that product (see
+    :func:`with_amount`); the table is otherwise returned as it is.
+    """
+    frame = with_amount(frame, amount_col, where)
     roles = {"customer_col": customer_col, "timestamp_col": timestamp_col}
     if amount_col is not None:
         roles["amount_col"] = amount_col
     present = set(map(str, frame.columns))
-    flags = [f"{FLAGS[role]} <column>" for role, col in roles.items() if col not in present]
+    flags = [
+        f"{FLAGS[role]} <column>"
+        + (' (or a product, "quantity*unit_price")' if role == "amount_col" else "")
+        for role, col in roles.items()
+        if col not in present
+    ]
     check_columns(
         frame,
         list(roles.values()),
         where=where,
         hint=f"Pass {' and '.join(flags)} with the right name." if flags else None,
     )
+    return frame
 
 
 def prepare_events(
@@ -197,3 +210,30 @@ def infer_event_columns(
         filled[role] = candidates[0]
         taken.add(candidates[0])
     return filled
+
+
+_PRODUCT = re.compile(r"^\s*(.+?)\s*\*\s*(.+?)\s*$")
+
+
+def amount_product(columns: Sequence[str], amount_col: str | None) -> tuple[str, str] | None:
+    """The two columns of an amount written as ``"quantity*unit_price"``, if it is one."""
+    if amount_col is None or amount_col in columns:
+        return None
+    match = _PRODUCT.match(amount_col)
+    if match and match.group(1) in columns and match.group(2) in columns:
+        return match.group(1), match.group(2)
+    return None
+
+
+def with_amount(frame: pd.DataFrame, amount_col: str | None, where: str) -> pd.DataFrame:
+    """Add the amount column when it is written as a product of two columns.
+
+    Retail exports often carry a quantity and a unit price but no line amount:
+    ``--amount "Quantity*UnitPrice"`` (or ``amount_col="Quantity*UnitPrice"``) names their
+    product, which this adds under that name; any other table is returned as it is.
+    """
+    parts = amount_product([str(c) for c in frame.columns], amount_col)
+    if parts is None:
+        return frame
+    left, right = (parse_amounts(frame[c], c, where) for c in parts)
+    return frame.assign(**{str(amount_col): left * right})

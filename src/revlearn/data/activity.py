@@ -369,7 +369,7 @@ def _check_roles(
     amount_col: str | None,
     where: str,
 ) -> None:
-    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
+    frame = check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     taken = set(_FEATURES) | set(_AMOUNT_FEATURES) | {"churned"}
     if customer_col in taken:
         raise ParameterError(

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from revlearn.data._events import check_event_columns, day_number, prepare_events
+from revlearn.data._events import amount_product, check_event_columns, day_number, prepare_events
 from revlearn.data.io import as_pandas, csv_relation_sql
 from revlearn.errors import InputError, SchemaError
 
@@ -256,7 +256,7 @@ def _register_frame(
 ) -> pd.Index:
     """Parse a pandas table (mixed date formats included) and register it as ``tx``."""
     where = "customer_features"
-    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
+    frame = check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     _check_rows(len(frame), where)
     codes, ids, days, amounts, _ = prepare_events(
         frame, customer_col, timestamp_col, amount_col, where
@@ -286,17 +286,24 @@ def _register_file(
     else:
         source = csv_relation_sql(path)
     columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-    frame = pd.DataFrame(columns=columns)
-    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
-    c, t, a = (_quote(col) for col in (customer_col, timestamp_col, amount_col))
+    check_event_columns(
+        pd.DataFrame(columns=columns), customer_col, timestamp_col, amount_col, where
+    )
+    c, t = _quote(customer_col), _quote(timestamp_col)
     stamp = f"TRY_CAST({t} AS TIMESTAMPTZ)"
-    money = f"TRY_CAST({a} AS DOUBLE)"
+    parts = amount_product(columns, amount_col) or (amount_col,)
+    quoted = [_quote(col) for col in parts]
+    money = " * ".join(f"TRY_CAST({q} AS DOUBLE)" for q in quoted)
+    bad_money = " OR ".join(
+        f"({q} IS NOT NULL AND TRY_CAST({q} AS DOUBLE) IS NULL)" for q in quoted
+    )
+    raw = "concat_ws(' * ', " + ", ".join(f"{q}::VARCHAR" for q in quoted) + ")"
     n_rows, bad_t, bad_a, eg_t, eg_a = con.execute(
         f"""SELECT count(*),
             count(*) FILTER (WHERE {t} IS NOT NULL AND {stamp} IS NULL),
-            count(*) FILTER (WHERE {a} IS NOT NULL AND {money} IS NULL),
+            count(*) FILTER (WHERE {bad_money}),
             any_value({t}::VARCHAR) FILTER (WHERE {t} IS NOT NULL AND {stamp} IS NULL),
-            any_value({a}::VARCHAR) FILTER (WHERE {a} IS NOT NULL AND {money} IS NULL)
+            any_value({raw}) FILTER (WHERE {bad_money})
         FROM {source}"""
     ).fetchone() or (0, 0, 0, None, None)
     _check_rows(n_rows, where)

@@ -135,7 +135,7 @@ def rfm_summary(
     where = "rfm_summary"
     unit = _check_unit(time_unit, where)
     frame = as_pandas(transactions, where=where)
-    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
+    frame = check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     if frame.empty:
         raise InputError(
             "The transaction table is empty (no rows).",

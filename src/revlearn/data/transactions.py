@@ -30,7 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from revlearn.data._events import check_event_columns, parse_amounts, parse_timestamps
+from revlearn.data._events import (
+    check_event_columns,
+    parse_amounts,
+    parse_timestamps,
+    with_amount,
+)
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
 from revlearn.errors import InputError, ParameterError, RevlearnWarning
@@ -163,7 +168,7 @@ def read_transactions(
         If the table is empty, timestamps cannot be read, or no row is complete.
     """
     frame = as_pandas(data, where=where)
-    check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
+    frame = check_event_columns(frame, customer_col, timestamp_col, amount_col, where)
     optional = {"channel": channel_col, "device": device_col, "country": country_col}
     named = [c for c in [*optional.values(), quantity_col] if c is not None]
     check_columns(frame, named, where=where, hint="Pass the right column names or None.")
@@ -253,6 +258,7 @@ def lines_to_orders(
     SchemaError
         If a named column is absent or the amounts are not numbers.
     """
+    frame = with_amount(frame, amount_col, where)
     named = [order_col, timestamp_col, amount_col, *([quantity_col] if quantity_col else [])]
     check_columns(frame, named, where=where, hint="Pass the right --order column.")
     summed = [amount_col, *([quantity_col] if quantity_col else [])]

@@ -165,7 +165,7 @@ class CLVModel(UseCase):
             },
             where,
         )
-        check_event_columns(
+        frame = check_event_columns(
             frame, roles["customer_col"], roles["timestamp_col"], roles["amount_col"], where
         )
         if frame.empty:
@@ -460,7 +460,7 @@ class CLVModel(UseCase):
         where = "CLVModel.predict"
         frame = as_pandas(data, where=where)
         cols = self.columns_
-        check_event_columns(
+        frame = check_event_columns(
             frame, cols["customer_col"], cols["timestamp_col"], cols["amount_col"], where
         )
         if frame.empty:
