@@ -75,6 +75,13 @@ def test_fit_json_carries_the_fitted_figures(fits):
     assert fits["anomalies"]["n_flagged"] > 0
 
 
+def test_models_lists_a_key_figure_per_use_case(shop, fits):
+    ws, _, _ = shop
+    shown = ok(run("models", ws=ws)).stdout
+    for label in ("holdout MAE", "segments", "rules", "flagged"):  # the column may wrap
+        assert label in shown, label
+
+
 def test_human_fit_output(shop):
     ws, csv, _ = shop
     shown = ok(run("fit", "clv", "--data", csv, "--name", "clv_human", ws=ws)).stdout

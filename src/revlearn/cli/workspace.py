@@ -42,19 +42,40 @@ def models(
             out.print("No models yet. Train one with `revlearn fit leads --data FILE`.")
             return
         table = Table(title="Models", title_justify="left")
-        for col in ("name", "version", "use case", "created", "ROC AUC", "size"):
+        for col in ("name", "version", "use case", "created", "key figure", "size"):
             table.add_column(col)
         for r in records:
-            auc = r.metrics.get("roc_auc")
             table.add_row(
                 r.name,
                 str(r.version),
                 r.usecase,
                 f"{r.created:%Y-%m-%d %H:%M}",
-                f"{auc:.3f}" if isinstance(auc, float) else "",
+                _key_figure(r.metrics),
                 f"{r.size_bytes / 1024:.0f} KB",
             )
         out.print(table)
+
+
+#: The figure `revlearn models` shows per use case: metric key → label.
+_KEY_FIGURES = {
+    "roc_auc": "ROC AUC",
+    "holdout_mae": "holdout MAE",
+    "r": "BG/NBD r",
+    "n_rules": "rules",
+    "rules": "rules",
+    "precision_at_10": "precision@10",
+    "k": "segments",
+    "n_segments": "segments",
+    "n_flagged": "flagged",
+}
+
+
+def _key_figure(metrics: dict[str, Any]) -> str:
+    for key, label in _KEY_FIGURES.items():
+        value = metrics.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{label} {value:.3f}" if isinstance(value, float) else f"{label} {value:,}"
+    return ""
 
 
 # ---------------------------------------------------------------------- load/profile
