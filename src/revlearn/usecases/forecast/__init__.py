@@ -1,0 +1,1 @@
+"""Sales forecasting: local statistical models and a global LightGBM with outside signals."""
