@@ -1,11 +1,11 @@
-"""The demo company: a seeded fictional business with leads, customers and shop orders.
+"""The demo company: a seeded fictional business with leads, customers, orders and sales.
 
 :func:`make_company` draws every table from one seed (``numpy.random.SeedSequence``, one
 child stream per table, so the number of leads does not change the customers). The dates
 end at a fixed reference date (2025-06-30), never today's, so a seed always gives the same
 frames. The planted truths are documented in :mod:`revlearn.data.synth.leads`,
-:mod:`revlearn.data.synth.customers` and :mod:`revlearn.data.synth.orders` and returned in
-``Company.truths``.
+:mod:`revlearn.data.synth.customers`, :mod:`revlearn.data.synth.orders` and
+:mod:`revlearn.data.synth.sales` and returned in ``Company.truths``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 from revlearn.data.synth.customers import CUSTOMER_TRUTHS, make_customers
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
 from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
+from revlearn.data.synth.sales import make_sales
 from revlearn.errors import InputError, ParameterError, StoreError
 
 __all__ = ["Company", "make_company"]
@@ -43,22 +44,28 @@ class Company:
         One row per subscription customer; target ``churned``.
     orders : pandas.DataFrame
         One row per web-shop order line (returns are negative lines).
+    sales : pandas.DataFrame
+        Daily sales of one seasonal product (``date``, ``units``, ``temperature``,
+        ``web_visits``, ``promotion``, ``price``).
     truths : dict
-        ``{"leads": ..., "customers": ..., "orders": ..., "reference_date": ...,
+        ``{"leads": ..., "customers": ..., "orders": ..., "sales": ..., "reference_date": ...,
         "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
         effect, the leakage column, the planted duplicate contacts
         (``leads["duplicate_pairs"]``), the customers whose label carries the planted bias
         (``customers["flipped_ids"]``), and for the orders the BG/NBD parameters, shopper
-        types, bundles and fraud orders (:mod:`revlearn.data.synth.orders`).
+        types, bundles and fraud orders (:mod:`revlearn.data.synth.orders`), and for the
+        sales the planted coefficients, heatwave and promotion dates
+        (:mod:`revlearn.data.synth.sales`).
     """
 
     leads: pd.DataFrame
     customers: pd.DataFrame
     orders: pd.DataFrame
+    sales: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write the tables as CSV files (``leads.csv``, ``customers.csv``, ``orders.csv``).
+        """Write each table as a CSV file (``leads.csv``, ``customers.csv`` ... ``sales.csv``).
 
         Parameters
         ----------
@@ -69,7 +76,7 @@ class Company:
         Returns
         -------
         dict of str to Path
-            ``{"leads": path, "customers": path, "orders": path}``.
+            ``{"leads": path, "customers": path, "orders": path, "sales": path}``.
 
         Raises
         ------
@@ -85,12 +92,17 @@ class Company:
                 where="Company.write",
                 fix="Pass a folder path.",
             )
-        paths = {name: folder / f"{name}.csv" for name in ("leads", "customers", "orders")}
+        tables = {
+            "leads": self.leads,
+            "customers": self.customers,
+            "orders": self.orders,
+            "sales": self.sales,
+        }
+        paths = {name: folder / f"{name}.csv" for name in tables}
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.leads.to_csv(paths["leads"], index=False)
-            self.customers.to_csv(paths["customers"], index=False)
-            self.orders.to_csv(paths["orders"], index=False)
+            for name, table in tables.items():
+                table.to_csv(paths[name], index=False)
         except OSError as err:
             raise StoreError(
                 f"Could not write the demo tables: {err}.",
@@ -98,10 +110,11 @@ class Company:
                 fix="Choose a writable folder with free space.",
             ) from err
         logger.info(
-            "Wrote %d leads, %d customers and %d order lines to %s",
+            "Wrote %d leads, %d customers, %d order lines and %d days of sales to %s",
             len(self.leads),
             len(self.customers),
             len(self.orders),
+            len(self.sales),
             folder,
         )
         return paths
@@ -122,10 +135,11 @@ def make_company(
     n_leads: int = 5000,
     n_customers: int = 4000,
     n_shoppers: int = 3000,
+    n_sales_days: int = 3 * 365,
     random_state: int = 0,
     dirty: bool = True,
 ) -> Company:
-    """Generate the demo company: leads, customers and shop orders with planted truths.
+    """Generate the demo company: leads, customers, shop orders and daily sales with truths.
 
     Use it to try revlearn without data of your own, and in tests to check that a model
     recovers what was planted. Generation is vectorised (40,000 leads take well under a
@@ -140,6 +154,9 @@ def make_company(
     n_shoppers : int, default=3000
         Number of web-shop customers whose order lines make ``orders`` (at least 10;
         about 9 lines each).
+    n_sales_days : int, default=1095
+        Days of daily sales of the seasonal product (at least 10; three years by default),
+        ending on the reference date.
     random_state : int, default=0
         Seed; the same seed gives identical frames, another seed different ones.
     dirty : bool, default=True
@@ -161,7 +178,8 @@ def make_company(
         ``payment_method``, ``seats``, ``region``, ``gender`` (sensitive),
         ``noise_score``, ``noise_category`` and the target ``churned``. ``orders``
         columns: ``order_id``, ``customer_id``, ``ordered_at``, ``channel``, ``product``,
-        ``category``, ``quantity``, ``unit_price``, ``amount``.
+        ``category``, ``quantity``, ``unit_price``, ``amount``. ``sales`` columns:
+        ``date``, ``units``, ``temperature``, ``web_visits``, ``promotion``, ``price``.
 
     Raises
     ------
@@ -174,22 +192,28 @@ def make_company(
     >>> company = make_company(n_leads=1000, n_customers=500, n_shoppers=200, random_state=0)
     >>> company.leads.shape, company.customers.shape, company.orders.shape[1]
     ((1000, 21), (500, 17), 9)
+    >>> company.sales.shape
+    (1095, 6)
     >>> round(company.truths["leads"]["odds_multiplier_per_minute"], 2)
     1.57
     """
     n_leads = _check_count(n_leads, "n_leads")
     n_customers = _check_count(n_customers, "n_customers")
     n_shoppers = _check_count(n_shoppers, "n_shoppers")
+    n_sales_days = _check_count(n_sales_days, "n_sales_days")
     if isinstance(random_state, bool) or not isinstance(random_state, int) or random_state < 0:
         raise ParameterError(
             f"random_state={random_state!r} is not a non-negative integer.",
             where="make_company(random_state=...)",
             fix="Pass a seed such as random_state=0.",
         )
-    lead_seed, customer_seed, dirt_seed, order_seed = np.random.SeedSequence(random_state).spawn(4)
+    # A new table takes a new child at the end, so the older tables stay the same per seed.
+    seeds = np.random.SeedSequence(random_state).spawn(5)
+    lead_seed, customer_seed, dirt_seed, order_seed, sales_seed = seeds
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
+    sales, sales_truths = make_sales(np.random.default_rng(sales_seed), n_sales_days)
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
@@ -197,6 +221,7 @@ def make_company(
         "leads": {**copy.deepcopy(LEAD_TRUTHS), "duplicate_pairs": pairs},
         "customers": {**copy.deepcopy(CUSTOMER_TRUTHS), "flipped_ids": flipped},
         "orders": {**copy.deepcopy(ORDER_TRUTHS), **order_truths},
+        "sales": copy.deepcopy(sales_truths),
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -208,4 +233,4 @@ def make_company(
         random_state,
         dirty,
     )
-    return Company(leads=leads, customers=customers, orders=orders, truths=truths)
+    return Company(leads=leads, customers=customers, orders=orders, sales=sales, truths=truths)
