@@ -146,6 +146,17 @@ def test_the_demo_sales_prepare_with_signals() -> None:
     np.testing.assert_allclose(prepared.frame["temperature"], sales["temperature"])
 
 
+def test_leading_blank_signals_stay_blank_with_a_note() -> None:
+    data = _daily(10, ("a",))
+    data.loc[:2, "temp"] = np.nan
+    data.loc[5, "temp"] = np.nan
+    prepared = prepare_series(data, date_col="day", value_col="units", signals=["temp"])
+    temp = prepared.frame["temp"]
+    assert temp.isna().tolist() == [True] * 3 + [False] * 7
+    assert temp[5] == temp[4]  # carried forward
+    assert any("'temp' has no value for the first 3 days" in n for n in prepared.notes)
+
+
 def test_short_series_are_kept_with_a_note() -> None:
     data = pd.concat([_daily(30, ("long",)), _daily(4, ("short",))], ignore_index=True)
     prepared = prepare_series(data, date_col="day", value_col="units", series_col="store")

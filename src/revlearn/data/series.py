@@ -472,6 +472,11 @@ def prepare_series(
     )
     for j, name in enumerate(names):
         out[name] = grid[f"s{j}"].to_numpy(dtype=float)
+        if blank := int(out[name].isna().sum()):
+            notes.append(
+                f"Signal {name!r} has no value for the first {_count(blank, spec.unit)} of "
+                "some series (nothing to carry forward); fill them or drop those periods."
+            )
     out = out.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
     logger.info("Prepared %d series, %d periods at %s", len(series_ids), len(out), spec.alias)
     return PreparedSeries(

@@ -213,7 +213,7 @@ def make_company(
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
-    sales, sales_truths = make_sales(np.random.default_rng(sales_seed), n_sales_days)
+    sales, sales_truths = make_sales(np.random.default_rng(sales_seed), n_days=n_sales_days)
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)

@@ -204,7 +204,7 @@ def _promotions(rng: np.random.Generator, n: int) -> np.ndarray:
     return flags
 
 
-def make_sales(rng: np.random.Generator, n_days: int = 3 * 365) -> tuple[pd.DataFrame, dict]:
+def make_sales(rng: np.random.Generator, *, n_days: int = 3 * 365) -> tuple[pd.DataFrame, dict]:
     """Draw the daily sales of the demo product, ending on the reference date.
 
     Parameters
