@@ -19,7 +19,7 @@ measured in the backtest.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,11 @@ class EngineSpec:
         Other signals (used through lags of at least ``horizon`` periods).
     random_state : int
         Seed of LightGBM.
+    min_lag : int
+        Shortest lag of the target LightGBM sees. 1 (the default) forecasts recursively,
+        feeding each forecast into the next step's lags; ``horizon`` uses only values known
+        at the forecast origin, so a changed signal moves each date once, without feeding
+        back through the lags (what the what-if needs).
     """
 
     freq: str
@@ -74,7 +79,7 @@ class EngineSpec:
     known: tuple[str, ...] = ()
     lagged: tuple[str, ...] = ()
     random_state: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    min_lag: int = 1
 
     @property
     def local(self) -> list[str]:
@@ -125,14 +130,19 @@ def _global_model(spec: EngineSpec) -> Any:
     from mlforecast.lag_transforms import RollingMean
 
     m = max(spec.season_length, 1)
-    lags = sorted({1, 2, 3, m, 2 * m} - {0})
+    first = spec.min_lag
+    season_lag = m * -(-first // m)  # the first whole season at or after ``first``
+    lags = sorted({first, first + 1, first + 2, season_lag, season_lag + m})
     features = {"D": ["dayofweek", "month", "dayofyear"], "W": ["week", "month"]}
     date_features = features.get(spec.freq[:1], ["month"])
     return MLForecast(
         models={"LightGBM": LGBMRegressor(**_LGBM, random_state=spec.random_state)},
         freq=spec.freq,
         lags=lags,
-        lag_transforms={1: [RollingMean(window_size=m)], m: [RollingMean(window_size=m)]},
+        lag_transforms={
+            first: [RollingMean(window_size=m)],
+            season_lag: [RollingMean(window_size=m)],
+        },
         date_features=date_features,
         num_threads=1,
     )

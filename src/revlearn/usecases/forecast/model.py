@@ -1,0 +1,602 @@
+"""Demand and revenue forecasting with outside signals: ``revlearn fit forecast``.
+
+:class:`SalesForecaster` prepares the series (:func:`revlearn.data.series.prepare_series`:
+a regular grid per series, aggregated from order tables when needed), backtests every
+candidate model from several origins (:mod:`revlearn.usecases.forecast.engines`: seasonal
+naive, drift, AutoETS, AutoTheta, AutoARIMA through statsforecast; LightGBM on lags,
+rolling means, calendar and signals through mlforecast), keeps per series the model with
+the lowest backtest MASE (the simpler one on ties), and reports MASE, sMAPE, RMSE, bias and
+the interval coverage it measured. ``predict`` refits the chosen models on the whole
+history (statistical models fit in milliseconds per series, LightGBM in seconds), so the
+saved model holds only plain arrays; :meth:`SalesForecaster.what_if` re-forecasts with
+changed future signals ("a heatwave is coming").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from revlearn.errors import InputError, ParameterError
+from revlearn.usecases._base import UseCase
+from revlearn.usecases.forecast.engines import EngineSpec, backtest, forecast
+
+__all__ = ["SalesForecaster"]
+
+#: The models ``models="auto"`` tries, simplest first.
+AUTO_MODELS = ("SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "AutoARIMA", "LightGBM")
+#: Longest history AutoARIMA is fitted on in "auto" (its fit time grows fast with length).
+ARIMA_MAX_POINTS = 800
+
+
+class SalesForecaster(UseCase):
+    """Forecast sales series, choosing the model per series by rolling-origin backtest.
+
+    Parameters
+    ----------
+    date_col, value_col : str
+        The date and the value to forecast (``--date``, ``--value``).
+    series_col : str, optional
+        The series id (product, store, region); one series when None.
+    horizon : int, default=14
+        Periods ahead.
+    freq : str, optional
+        ``"D"``, ``"W"``, ``"MS"`` ...; inferred from the dates when None.
+    signals : list of str, optional
+        Outside signals known in advance for the horizon (temperature forecast,
+        promotions, price); ``predict`` needs their future values.
+    lagged_signals : list of str, optional
+        Outside signals not known in advance (web visits): used through lags of at least
+        ``horizon`` periods.
+    models : "auto" or list of str, default="auto"
+        Candidates: any of ``SeasonalNaive``, ``Drift``, ``AutoETS``, ``AutoTheta``,
+        ``AutoARIMA``, ``LightGBM``. ``"auto"`` tries them all (AutoARIMA only on series
+        of at most 800 periods, where its fit stays fast).
+    n_windows : int, default=6
+        Backtest origins, ``horizon`` periods apart.
+    level : int, default=80
+        Prediction interval level in percent.
+    random_state : int, default=0
+        Seed of LightGBM.
+    """
+
+    usecase: ClassVar[str] = "forecast"
+
+    def __init__(
+        self,
+        *,
+        date_col: str = "date",
+        value_col: str = "value",
+        series_col: str | None = None,
+        horizon: int = 14,
+        freq: str | None = None,
+        signals: list[str] | None = None,
+        lagged_signals: list[str] | None = None,
+        models: str | list[str] = "auto",
+        n_windows: int = 6,
+        level: int = 80,
+        random_state: int = 0,
+    ) -> None:
+        self.date_col = date_col
+        self.value_col = value_col
+        self.series_col = series_col
+        self.horizon = horizon
+        self.freq = freq
+        self.signals = signals
+        self.lagged_signals = lagged_signals
+        self.models = models
+        self.n_windows = n_windows
+        self.level = level
+        self.random_state = random_state
+
+    # --- fit ---------------------------------------------------------------------------------
+
+    def fit(self, data: Any) -> SalesForecaster:
+        """Prepare the series, backtest the candidates and choose a model per series.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Long format (date, value, optional series id and signal columns) or an order
+            table that is aggregated to ``freq``.
+
+        Returns
+        -------
+        SalesForecaster
+            ``self``, with ``freq_``, ``season_length_``, ``chosen_`` (series → model),
+            ``backtest_`` (per series and model: MASE, sMAPE, RMSE, bias, coverage),
+            ``metrics_`` (overall, for the chosen models) and ``notes_``.
+
+        Raises
+        ------
+        SchemaError
+            If a named column is missing.
+        ParameterError
+            If a parameter is out of range.
+        InputError
+            If a series is too short to backtest.
+        """
+        from revlearn.data.series import prepare_series
+
+        where = "SalesForecaster.fit"
+        self._check_params(where)
+        known, lagged = list(self.signals or []), list(self.lagged_signals or [])
+        prepared = prepare_series(
+            data,
+            date_col=self.date_col,
+            value_col=self.value_col,
+            series_col=self.series_col,
+            freq=self.freq,
+            signals=known + lagged,
+            where=where,
+        )
+        frame = prepared.frame
+        notes = list(prepared.notes)
+        lengths = frame.groupby("unique_id", sort=False).size()
+        needed = self.horizon * (self.n_windows + 1) + max(prepared.season_length, 1)
+        short = lengths[lengths < needed]
+        if len(short):
+            raise InputError(
+                f"{len(short)} series are too short to backtest a {self.horizon}-period "
+                f"horizon from {self.n_windows} origins (they need {needed} periods), e.g. "
+                f"{short.index[0]!r} with {int(short.iloc[0])}.",
+                where=where,
+                fix="Lower --horizon or n_windows, aggregate to a coarser --freq, or leave "
+                "the short series out.",
+            )
+        models = self._candidates(int(lengths.max()), notes)
+        spec = EngineSpec(
+            freq=prepared.freq,
+            season_length=prepared.season_length,
+            horizon=int(self.horizon),
+            level=int(self.level),
+            models=models,
+            known=tuple(known),
+            lagged=tuple(lagged),
+            random_state=int(self.random_state),
+        )
+        cv = backtest(spec, frame, int(self.n_windows))
+        scales, calibrated = _interval_scales(cv, models, int(self.level))
+        scores = _score_backtest(cv, frame, models, spec)
+        scores["coverage_calibrated"] = scores["model"].map(calibrated)
+        chosen = _choose(scores, models)
+        self.freq_, self.season_length_ = prepared.freq, prepared.season_length
+        self.models_ = list(models)
+        self.series_ = [str(s) for s in lengths.index]
+        self.chosen_ = chosen
+        self.interval_scales_ = scales
+        self.backtest_ = scores.to_dict(orient="list")
+        self.metrics_ = _overall(scores, chosen)
+        self.history_ = {
+            "unique_id": frame["unique_id"].to_numpy(dtype=str),
+            "ds": frame["ds"].to_numpy(dtype="datetime64[ns]"),
+            "y": frame["y"].to_numpy(dtype=float),
+            **{col: frame[col].to_numpy(dtype=float) for col in known + lagged},
+        }
+        self.notes_ = notes
+        return self
+
+    def _check_params(self, where: str) -> None:
+        for name in ("horizon", "n_windows"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ParameterError(
+                    f"{name} must be a whole number >= 1, got {value!r}.",
+                    where=f"{where}({name}=...)",
+                    fix=f"Pass e.g. {name}=14." if name == "horizon" else "Pass n_windows=3.",
+                )
+        if not isinstance(self.level, int | np.integer) or not 50 <= self.level < 100:
+            raise ParameterError(
+                f"level must be a percentage between 50 and 99, got {self.level!r}.",
+                where=f"{where}(level=...)",
+                fix="Pass level=80 or level=95.",
+            )
+        if self.models != "auto":
+            unknown = [m for m in self.models if m not in AUTO_MODELS]
+            if unknown or not self.models:
+                raise ParameterError(
+                    f"Unknown model(s) {unknown!r}." if unknown else "models is empty.",
+                    where=f"{where}(models=...)",
+                    fix=f"Choose from {', '.join(AUTO_MODELS)}, or models='auto'.",
+                )
+
+    def _candidates(self, longest: int, notes: list[str]) -> tuple[str, ...]:
+        if self.models != "auto":
+            return tuple(self.models)
+        if longest > ARIMA_MAX_POINTS:
+            notes.append(
+                f"AutoARIMA left out: the series are up to {longest} periods long and its "
+                f"fit grows slow past {ARIMA_MAX_POINTS}; pass models=[..., 'AutoARIMA'] "
+                "to include it."
+            )
+            return tuple(m for m in AUTO_MODELS if m != "AutoARIMA")
+        return AUTO_MODELS
+
+    # --- predict -----------------------------------------------------------------------------
+
+    def _history(self) -> pd.DataFrame:
+        return pd.DataFrame(self.history_)
+
+    def _spec(self, horizon: int, models: tuple[str, ...], min_lag: int = 1) -> EngineSpec:
+        return EngineSpec(
+            freq=self.freq_,
+            season_length=self.season_length_,
+            horizon=horizon,
+            level=int(self.level),
+            models=models,
+            known=tuple(self.signals or []),
+            lagged=tuple(self.lagged_signals or []),
+            random_state=int(self.random_state),
+            min_lag=min_lag,
+        )
+
+    def _future(self, signals: pd.DataFrame | None, horizon: int) -> pd.DataFrame | None:
+        """The known signals over the horizon, as ``unique_id``, ``ds`` and the columns."""
+        known = list(self.signals or [])
+        if not known:
+            return None
+        if signals is None:
+            raise InputError(
+                f"The model uses signals known in advance ({', '.join(known)}): their values "
+                f"for the next {horizon} periods are needed.",
+                where="SalesForecaster.predict",
+                fix="Pass signals=<table with the date, series and signal columns> "
+                "(--signals FILE).",
+            )
+        from revlearn.data.series import PreparedSeries, future_signals
+
+        history = self._history()
+        prepared = PreparedSeries(
+            frame=history,
+            freq=self.freq_,
+            season_length=self.season_length_,
+            series=list(self.series_),
+            signals=known,
+        )
+        return future_signals(
+            signals,
+            date_col=self.date_col,
+            series_col=self.series_col,
+            prepared=prepared,
+            horizon=horizon,
+            where="SalesForecaster.predict",
+        )
+
+    def predict(
+        self, *, horizon: int | None = None, signals: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """Forecast every series with its chosen model, with a prediction interval.
+
+        Parameters
+        ----------
+        horizon : int, optional
+            Periods ahead (default: the fitted ``horizon``).
+        signals : pandas.DataFrame, optional
+            Future values of the known-in-advance signals (date, series id when there are
+            several series, and each signal column), covering the horizon.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``series`` (the series id; the series column's name when one was given),
+            ``date``, ``forecast``, ``lower``, ``upper`` and ``model``.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        InputError
+            If known signals are missing for some of the horizon's dates.
+        """
+        self._check_fitted("predict")
+        h = int(self.horizon if horizon is None else horizon)
+        used = tuple(m for m in self.models_ if m in set(self.chosen_.values()))
+        raw = forecast(self._spec(h, used), self._history(), used, self._future(signals, h))
+        return self._pick(raw)
+
+    def _pick(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """Each series' row values from its chosen model's columns."""
+        model = raw["unique_id"].astype(str).map(self.chosen_).to_numpy()
+        out = {part: np.full(len(raw), np.nan) for part in ("", "-lo", "-hi")}
+        for name in set(model):
+            rows = model == name
+            for part in out:
+                out[part][rows] = raw.loc[rows, f"{name}{part}"].to_numpy(dtype=float)
+            scale = self.interval_scales_.get(name, 1.0)
+            centre = out[""][rows]
+            out["-lo"][rows] = centre - scale * (centre - out["-lo"][rows])
+            out["-hi"][rows] = centre + scale * (out["-hi"][rows] - centre)
+        return pd.DataFrame(
+            {
+                self.series_col or "series": raw["unique_id"].to_numpy(),
+                "date": raw["ds"].to_numpy(),
+                "forecast": out[""],
+                "lower": out["-lo"],
+                "upper": out["-hi"],
+                "model": model,
+            }
+        )
+
+    def what_if(
+        self,
+        changes: dict[str, float],
+        *,
+        signals: pd.DataFrame,
+        start: str | None = None,
+        end: str | None = None,
+        horizon: int | None = None,
+    ) -> pd.DataFrame:
+        """Re-forecast with changed future signals ("a heatwave is coming: +6 °C").
+
+        The effect is read off a signal-aware LightGBM model that sees only the target's
+        values up to the forecast origin (lags of at least the horizon): its
+        scenario-to-base ratio per date scales each series' own forecast. The local models
+        do not see signals, and a recursive model would feed a changed day into the next
+        days' lags and compound the effect; this way a series whose best model is, say,
+        AutoETS still moves by the effect the signals carry, once per date.
+
+        Parameters
+        ----------
+        changes : dict of str to float
+            Known signal → amount added over the window (e.g. ``{"temperature": 6}``; a
+            0/1 signal such as a promotion can be switched on with ``1``).
+        signals : pandas.DataFrame
+            The base future signals, as for :meth:`predict`.
+        start, end : str, optional
+            First and last day of the change (default: the whole horizon).
+        horizon : int, optional
+            Periods ahead (default: the fitted ``horizon``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The :meth:`predict` columns for the base case plus ``scenario`` and
+            ``change_pct`` per series and date.
+
+        Raises
+        ------
+        ParameterError
+            If a changed signal is not one of the model's known signals, or the model has
+            no LightGBM to read the effect from.
+        """
+        self._check_fitted("what_if")
+        known = list(self.signals or [])
+        unknown = [c for c in changes if c not in known]
+        if unknown or not changes:
+            raise ParameterError(
+                f"Cannot change {unknown or 'nothing'}: the what-if moves signals known in "
+                f"advance ({', '.join(known) or 'none were given at fit'}).",
+                where="SalesForecaster.what_if",
+                fix="Fit with signals=[...] and change one of them.",
+            )
+        if "LightGBM" not in self.models_:
+            raise ParameterError(
+                "The what-if needs the LightGBM model, which reads the signals.",
+                where="SalesForecaster.what_if",
+                fix="Fit with models='auto' or include 'LightGBM'.",
+            )
+        h = int(self.horizon if horizon is None else horizon)
+        base_signals = self._future(signals, h)
+        assert base_signals is not None
+        window = pd.Series(True, index=base_signals.index)
+        if start is not None:
+            window &= base_signals["ds"] >= pd.Timestamp(start)
+        if end is not None:
+            window &= base_signals["ds"] <= pd.Timestamp(end)
+        scenario_signals = base_signals.copy()
+        for col, delta in changes.items():
+            scenario_signals.loc[window, col] = scenario_signals.loc[window, col] + float(delta)
+        spec = self._spec(h, ("LightGBM",), min_lag=h)
+        history = self._history()
+        base_ml = forecast(spec, history, ("LightGBM",), base_signals)["LightGBM"].to_numpy()
+        scen_ml = forecast(spec, history, ("LightGBM",), scenario_signals)["LightGBM"].to_numpy()
+        ratio = np.divide(scen_ml, base_ml, out=np.ones_like(base_ml), where=base_ml > 0)
+        out = self.predict(horizon=h, signals=signals)
+        out["scenario"] = out["forecast"].to_numpy() * ratio
+        out["change_pct"] = 100.0 * (ratio - 1.0)
+        return out
+
+    def stock(self, forecast: pd.DataFrame, *, service_level: float = 0.95) -> pd.DataFrame:
+        """Turn a forecast into the quantity to hold for a service level.
+
+        Demand over the horizon is the sum of the forecasts; its spread is read off the
+        prediction intervals (half-width / z of the interval level, periods assumed
+        independent), and the stock to hold is demand + z(service level) × spread.
+
+        Parameters
+        ----------
+        forecast : pandas.DataFrame
+            :meth:`predict` or :meth:`what_if` output (``scenario`` is used when present).
+        service_level : float, default=0.95
+            Chance of not running out over the horizon, in (0.5, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Per series: ``expected_demand``, ``safety_stock``, ``stock_to_hold``.
+
+        Raises
+        ------
+        ParameterError
+            If ``service_level`` is outside (0.5, 1).
+        """
+        from scipy.stats import norm
+
+        if not 0.5 < service_level < 1:
+            raise ParameterError(
+                f"service_level must be between 0.5 and 1, got {service_level!r}.",
+                where="SalesForecaster.stock",
+                fix="Pass e.g. service_level=0.95.",
+            )
+        key = forecast.columns[0]
+        level_z = norm.ppf(0.5 + self.level / 200.0)
+        demand = forecast["scenario"] if "scenario" in forecast else forecast["forecast"]
+        sigma = (forecast["upper"] - forecast["lower"]).clip(lower=0) / (2 * level_z)
+        per = pd.DataFrame({key: forecast[key], "d": demand, "v": sigma**2})
+        grouped = per.groupby(key, sort=False).agg(expected_demand=("d", "sum"), var=("v", "sum"))
+        safety = norm.ppf(service_level) * np.sqrt(grouped["var"])
+        return pd.DataFrame(
+            {
+                key: grouped.index,
+                "expected_demand": grouped["expected_demand"].to_numpy(),
+                "safety_stock": safety.to_numpy(),
+                "stock_to_hold": np.ceil(grouped["expected_demand"] + safety).to_numpy(),
+            }
+        )
+
+    def dips(self, forecast: pd.DataFrame, *, threshold: float = 0.15) -> pd.DataFrame:
+        """Flag forecast periods that fall well below the same season of the recent past.
+
+        The reference for each date is the mean of the last four values at the same point
+        of the season (the same weekday for daily data); a forecast more than ``threshold``
+        below it is a dip that may call for a promotion.
+
+        Parameters
+        ----------
+        forecast : pandas.DataFrame
+            :meth:`predict` output.
+        threshold : float, default=0.15
+            Relative drop that counts as a dip.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The forecast rows with ``reference``, ``drop_pct`` and ``dip`` (bool).
+        """
+        self._check_fitted("dips")
+        history = self._history()
+        m = max(self.season_length_, 1)
+        key = forecast.columns[0]
+        refs = []
+        for uid, part in forecast.groupby(key, sort=False):
+            past = history.loc[history["unique_id"] == str(uid), "y"].to_numpy()
+            for i in range(len(part)):
+                same = past[len(past) - m + (i % m) :: -m][:4] if len(past) >= m else past[-4:]
+                refs.append(float(np.mean(same)) if len(same) else math.nan)
+        out = forecast.copy()
+        out["reference"] = refs
+        out["drop_pct"] = 100.0 * (1.0 - out["forecast"] / out["reference"])
+        out["dip"] = out["drop_pct"] > 100.0 * threshold
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Return the fitted figures as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            ``series``, ``freq``, ``season_length``, ``horizon``, ``level``, ``models``
+            (tried), ``chosen`` (model → number of series), ``metrics`` (overall backtest
+            figures of the chosen models), ``by_model`` (each model's mean backtest figures
+            over the series) and ``notes``.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
+        self._check_fitted("summary")
+        counts = pd.Series(list(self.chosen_.values())).value_counts()
+        return {
+            "series": len(self.series_),
+            "freq": self.freq_,
+            "season_length": self.season_length_,
+            "horizon": int(self.horizon),
+            "level": int(self.level),
+            "models": list(self.models_),
+            "chosen": {str(k): int(v) for k, v in counts.items()},
+            "metrics": self.metrics_,
+            "by_model": [
+                {"model": model, **{k: float(v) for k, v in row.items()}}
+                for model, row in pd.DataFrame(self.backtest_)
+                .groupby("model", sort=False)[
+                    ["mase", "smape", "rmse", "bias", "coverage", "coverage_calibrated"]
+                ]
+                .mean()
+                .iterrows()
+            ],
+            "notes": list(self.notes_),
+        }
+
+
+def _score_backtest(
+    cv: pd.DataFrame, frame: pd.DataFrame, models: tuple[str, ...], spec: EngineSpec
+) -> pd.DataFrame:
+    """Per series and model: MASE, sMAPE, RMSE, bias and coverage over the backtest windows.
+
+    MASE is scaled by the seasonal-naive error of each series' history before its first
+    backtest origin (:func:`revlearn.evaluate.forecast.forecast_metrics`).
+    """
+    from revlearn.evaluate.forecast import forecast_metrics
+
+    first_cut = cv.groupby("unique_id", sort=False)["cutoff"].min()
+    train = frame[frame["ds"] <= frame["unique_id"].map(first_cut)]
+    parts = []
+    for model in models:
+        measured = forecast_metrics(
+            cv,
+            forecast=model,
+            lower=f"{model}-lo",
+            upper=f"{model}-hi",
+            train=train[["unique_id", "ds", "y"]],
+            season_length=max(spec.season_length, 1),
+        ).per_series
+        parts.append(
+            measured[["unique_id", "mase", "smape", "rmse", "bias", "coverage"]].assign(model=model)
+        )
+    scores = pd.concat(parts, ignore_index=True)
+    scores["unique_id"] = scores["unique_id"].astype(str)
+    return scores[["unique_id", "model", "mase", "smape", "rmse", "bias", "coverage"]]
+
+
+def _interval_scales(
+    cv: pd.DataFrame, models: tuple[str, ...], level: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Rescale each model's intervals to the coverage its backtest errors call for.
+
+    Per model, the ratio of each backtest error to the interval's half-width on that side
+    is measured on the earlier half of the backtest origins; its ``level`` quantile, when
+    above 1, is the factor the half-widths are multiplied by (intervals that were too narrow
+    are widened; wide ones are left as the model gives them). The
+    coverage of the rescaled intervals is then measured on the later half, which the factor
+    never saw.
+    """
+    cutoffs = np.sort(cv["cutoff"].unique())
+    early = cv["cutoff"].isin(cutoffs[: max(1, len(cutoffs) // 2)]).to_numpy()
+    late = ~early if (~early).any() else early
+    scales: dict[str, float] = {}
+    held_out: dict[str, float] = {}
+    for model in models:
+        f, y = cv[model].to_numpy(dtype=float), cv["y"].to_numpy(dtype=float)
+        hi, lo = cv[f"{model}-hi"].to_numpy(dtype=float), cv[f"{model}-lo"].to_numpy(dtype=float)
+        half = np.where(y >= f, hi - f, f - lo)
+        ratio = np.divide(np.abs(y - f), half, out=np.full_like(f, np.inf), where=half > 0)
+        finite = early & np.isfinite(ratio)
+        needed = float(np.quantile(ratio[finite], level / 100.0)) if finite.any() else 1.0
+        scale = max(1.0, needed)  # only widen: shrinking on a few dozen errors is too bold
+        scales[model] = scale
+        held_out[model] = float((np.abs(y - f) <= scale * half)[late].mean())
+    return scales, held_out
+
+
+def _choose(scores: pd.DataFrame, models: tuple[str, ...]) -> dict[str, str]:
+    """Per series, the model with the lowest MASE; the simpler one within 1 % of the best."""
+    order = {m: i for i, m in enumerate(models)}
+    chosen: dict[str, str] = {}
+    for uid, part in scores.groupby("unique_id", sort=False):
+        key = part["mase"].fillna(part["rmse"])
+        best = key.min()
+        close = part[key <= best * 1.01 + 1e-12]
+        chosen[str(uid)] = min(close["model"], key=lambda m: order[m])
+    return chosen
+
+
+def _overall(scores: pd.DataFrame, chosen: dict[str, str]) -> dict[str, float]:
+    mine = scores[
+        [chosen[u] == m for u, m in zip(scores["unique_id"], scores["model"], strict=True)]
+    ]
+    keys = ("mase", "smape", "rmse", "bias", "coverage", "coverage_calibrated")
+    return {k: float(mine[k].mean()) for k in keys}
