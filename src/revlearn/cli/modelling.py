@@ -49,10 +49,12 @@ from revlearn.cli.customers import (
     show_explain,
 )
 from revlearn.cli.customers import show_fit as show_value_fit
+from revlearn.cli.forecasting import build_forecaster, forecast_table, show_forecast_fit
 from revlearn.errors import NotFoundError, ParameterError, short_list
 
 # ------------------------------------------------------------------------------ fit
 VALUE = "Customer value: clv, segments, anomalies, basket"
+SERIES = "Forecast: sales series"
 
 
 @app.command()
@@ -160,6 +162,37 @@ def fit(
             help="anomalies: sales channel column (a first use is unusual).", rich_help_panel=VALUE
         ),
     ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="forecast: the date column.", rich_help_panel=SERIES)
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option(help="forecast: the value to forecast.", rich_help_panel=SERIES)
+    ] = None,
+    series: Annotated[
+        str | None,
+        typer.Option(help="forecast: the series id (product, store).", rich_help_panel=SERIES),
+    ] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="forecast: periods ahead (14).", rich_help_panel=SERIES)
+    ] = None,
+    freq: Annotated[
+        str | None,
+        typer.Option(help="forecast: D, W or MS (inferred).", rich_help_panel=SERIES),
+    ] = None,
+    signals: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: signals known in advance, e.g. temperature,promotion.",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
+    lagged: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: signals not known in advance (used lagged), e.g. web_visits.",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -171,23 +204,36 @@ def fit(
     --customer C --timestamp T` learns from an event table (no activity in the
     --horizon-days after the cut-off is churn). clv, segments and anomalies read a
     transaction table (--customer, --timestamp, --amount; segments also a customer table);
-    basket reads order lines (--order, --item).
+    basket reads order lines (--order, --item); forecast reads series (--date, --value,
+    --series) with outside signals (--signals, --lagged).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.store.registry import Registry, fingerprint
         from revlearn.usecases import USECASES
 
-        if usecase not in USECASES and usecase not in VALUE_USECASES:
+        known = [*USECASES, *VALUE_USECASES, "forecast"]
+        if usecase not in known:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
                 where="revlearn fit",
-                fix=f"Choose one of: {', '.join([*USECASES, *VALUE_USECASES])}.",
+                fix=f"Choose one of: {', '.join(known)}.",
             )
         ws = open_workspace(workspace)
         frame = read_source(data, ws)
         started = time.perf_counter()
-        if usecase in VALUE_USECASES:
+        if usecase == "forecast":
+            model = build_forecaster(
+                date=date, value=value, series=series, horizon=horizon, freq=freq,
+                signals=signals, lagged=lagged, method=method,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update("Backtesting the forecast models", 0.1)
+                model.fit(frame)
+            summary = model.summary()
+            metrics = {k: float(v) for k, v in model.metrics_.items()}
+        elif usecase in VALUE_USECASES:
             opts = ValueOptions(
                 customer=customer, timestamp=timestamp, amount=amount, order=order, item=item,
                 id_col=id_col, until=until, horizon_days=horizon_days, method=method,
@@ -235,10 +281,11 @@ def fit(
                 doc["algorithm"] = summary["model"]
             print_json(doc)
             return
-        if usecase in VALUE_USECASES:
-            show_value_fit(
-                usecase, f"Model {record.name} v{record.version} ({seconds:.0f} s)", summary
-            )
+        title = f"Model {record.name} v{record.version} ({seconds:.0f} s)"
+        if usecase == "forecast":
+            show_forecast_fit(title, summary)
+        elif usecase in VALUE_USECASES:
+            show_value_fit(usecase, title, summary)
         else:
             _show_fit(record, summary, seconds)
 
@@ -341,7 +388,12 @@ def predict(
     success_rate: SuccessOpt = 1.0,
     data: OptionalDataOpt = None,
     horizon: Annotated[
-        int | None, typer.Option(help="clv: days ahead (default: the fitted horizon).")
+        int | None,
+        typer.Option(help="clv: days ahead; forecast: periods ahead (default: as fitted)."),
+    ] = None,
+    signals: Annotated[
+        str | None,
+        typer.Option(help="forecast: a file or table of the future values of the known signals."),
     ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -366,10 +418,14 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
-        if record.usecase in VALUE_USECASES:
-            scored = predict_table(
-                record.usecase, fitted, frame, horizon_days=horizon, top=top or 5
-            )
+        if record.usecase in (*VALUE_USECASES, "forecast"):
+            if record.usecase == "forecast":
+                future = read_source(signals, ws) if signals is not None else None
+                scored = forecast_table(fitted, future, horizon=horizon)
+            else:
+                scored = predict_table(
+                    record.usecase, fitted, frame, horizon_days=horizon, top=top or 5
+                )
             write_csv_atomic(scored, out_file)
             seconds = time.perf_counter() - started
             registry.log_prediction(

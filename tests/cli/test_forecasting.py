@@ -1,0 +1,54 @@
+"""The CLI for forecasts: fit on the demo sales, predict with future signals, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from revlearn.data.synth import make_company
+from tests.cli.helpers import as_json, bad_input, ok, run, write
+
+
+def test_fit_and_predict_a_forecast_with_signals(tmp_path):
+    sales = make_company(n_leads=20, n_customers=20, n_shoppers=20, random_state=0).sales
+    history = write(sales[sales["date"] <= "2025-06-16"], tmp_path / "sales.csv")
+    future = write(
+        sales[sales["date"] > "2025-06-16"].drop(columns="units"), tmp_path / "future.csv"
+    )
+    ws = tmp_path / "ws"
+    doc = as_json(
+        run(
+            "fit",
+            "forecast",
+            "--data",
+            history,
+            "--date",
+            "date",
+            "--value",
+            "units",
+            "--signals",
+            "temperature,promotion,price",
+            "--lagged",
+            "web_visits",
+            "--method",
+            "AutoETS,LightGBM",
+            "--json",
+            ws=ws,
+        )
+    )
+    assert doc["freq"] == "D" and doc["season_length"] == 7 and doc["horizon"] == 14
+    assert set(doc["models"]) == {"AutoETS", "LightGBM"} and 0 < doc["metrics"]["mase"] < 1
+    out = tmp_path / "forecast.csv"
+    ok(run("predict", "--model", "forecast", "--signals", future, "--out", out, ws=ws))
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["series", "date", "forecast", "lower", "upper", "model"]
+    assert table["date"].iloc[0] == "2025-06-17" and len(table) == 14
+    bad_input(
+        run("predict", "--model", "forecast", "--out", tmp_path / "x.csv", ws=ws),
+        r"signals known in advance",
+    )
+    gap = write(pd.read_csv(future).drop(index=[3]), tmp_path / "gap.csv")
+    bad_input(
+        run("predict", "--model", "forecast", "--signals", gap, "--out", tmp_path / "y.csv", ws=ws),
+        r"missing",
+    )
+    bad_input(run("fit", "forecast", "--data", history, "--value", "units", ws=ws), r"--date")
