@@ -58,6 +58,16 @@ def test_backtest_reports_every_model_and_calibrated_coverage(fitted):
     assert by_model["LightGBM"]["coverage_calibrated"] > by_model["LightGBM"]["coverage"]
 
 
+def test_backtest_forecasts_are_the_chosen_models_rows(fitted):
+    bt = fitted.backtest_forecasts_
+    assert sorted(bt) == ["cutoff", "ds", "forecast", "unique_id", "y"]
+    assert all(isinstance(v, np.ndarray) and len(v) == 6 * 14 for v in bt.values())
+    assert len(np.unique(bt["cutoff"])) == 6 and (bt["ds"] > bt["cutoff"]).all()
+    scores = pd.DataFrame(fitted.backtest_).set_index("model").loc[fitted.chosen_["units"]]
+    rmse = float(np.sqrt(np.mean((bt["y"] - bt["forecast"]) ** 2)))
+    assert rmse == pytest.approx(scores["rmse"])  # the rows the chosen model was scored on
+
+
 def test_predict_contract(history, future, fitted):
     out = fitted.predict(signals=future)
     assert list(out.columns) == ["series", "date", "forecast", "lower", "upper", "model"]
@@ -119,6 +129,10 @@ def test_save_and_load(tmp_path, future, fitted):
                   metrics=fitted.metrics_, fingerprint="x")  # fmt: skip
     loaded, _ = registry.load("f")
     pd.testing.assert_frame_equal(loaded.predict(signals=future), fitted.predict(signals=future))
+    for key in ("ds", "forecast"):
+        np.testing.assert_array_equal(
+            loaded.backtest_forecasts_[key], fitted.backtest_forecasts_[key]
+        )
 
 
 def test_monthly_series_get_autoarima_and_several_series_are_chosen_apart():

@@ -108,7 +108,9 @@ class SalesForecaster(UseCase):
         SalesForecaster
             ``self``, with ``freq_``, ``season_length_``, ``chosen_`` (series → model),
             ``backtest_`` (per series and model: MASE, sMAPE, RMSE, bias, coverage),
-            ``metrics_`` (overall, for the chosen models) and ``notes_``.
+            ``metrics_`` (overall, for the chosen models), ``backtest_forecasts_`` (the
+            chosen model's backtest forecast per series, origin and date: ``unique_id``,
+            ``ds``, ``cutoff``, ``y``, ``forecast`` as numpy arrays) and ``notes_``.
 
         Raises
         ------
@@ -170,6 +172,7 @@ class SalesForecaster(UseCase):
         self.interval_scales_ = scales
         self.backtest_ = scores.to_dict(orient="list")
         self.metrics_ = _overall(scores, chosen)
+        self.backtest_forecasts_ = _chosen_backtest(cv, chosen)
         self.history_ = {
             "unique_id": frame["unique_id"].to_numpy(dtype=str),
             "ds": frame["ds"].to_numpy(dtype="datetime64[ns]"),
@@ -592,6 +595,23 @@ def _choose(scores: pd.DataFrame, models: tuple[str, ...]) -> dict[str, str]:
         close = part[key <= best * 1.01 + 1e-12]
         chosen[str(uid)] = min(close["model"], key=lambda m: order[m])
     return chosen
+
+
+def _chosen_backtest(cv: pd.DataFrame, chosen: dict[str, str]) -> dict[str, np.ndarray]:
+    """The backtest rows with each series' chosen model's forecast, as plain arrays."""
+    uid = cv["unique_id"].to_numpy(dtype=str)
+    model = np.array([chosen[u] for u in uid], dtype=object)
+    picked = np.full(len(cv), np.nan)
+    for name in set(model):
+        rows = model == name
+        picked[rows] = cv.loc[rows, name].to_numpy(dtype=float)
+    return {
+        "unique_id": uid,
+        "ds": cv["ds"].to_numpy(dtype="datetime64[ns]"),
+        "cutoff": cv["cutoff"].to_numpy(dtype="datetime64[ns]"),
+        "y": cv["y"].to_numpy(dtype=float),
+        "forecast": picked,
+    }
 
 
 def _overall(scores: pd.DataFrame, chosen: dict[str, str]) -> dict[str, float]:
