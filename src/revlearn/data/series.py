@@ -262,7 +262,7 @@ def _read(
     stamps = parse_timestamps(frame[date_col], date_col, where).to_numpy(dtype="datetime64[ns]")
     values = _numbers(frame[value_col], value_col, "--value", where)
     extra = np.column_stack(
-        [_numbers(frame[s], s, "--signal", where) for s in signals] or [np.empty((len(frame), 0))]
+        [_numbers(frame[s], s, "--signals", where) for s in signals] or [np.empty((len(frame), 0))]
     )
     if series_col is None:
         sid, ids = np.zeros(len(frame), dtype=np.int64), [str(value_col)]
@@ -384,7 +384,7 @@ def prepare_series(
     ------
     SchemaError
         If a column is missing (naming ``--date``, ``--value``, ``--series``,
-        ``--signal``) or values or signals are not numbers.
+        ``--signals``) or values or signals are not numbers.
     InputError
         If the table is empty, dates cannot be read, series have different frequencies
         and ``freq`` is not given, or every series has fewer than 3 periods.
@@ -405,11 +405,12 @@ def prepare_series(
     wanted = {"--date": date_col, "--value": value_col}
     if series_col is not None:
         wanted["--series"] = series_col
-    wanted.update({f"--signal {s}": s for s in names})
     missing = [f"{flag} <column>" for flag, col in wanted.items() if col not in frame.columns]
+    if any(name not in frame.columns for name in names):
+        missing.append("--signals <columns>")
     check_columns(
         frame,
-        list(wanted.values()),
+        [*wanted.values(), *names],
         where=where,
         hint=f"Pass {' and '.join(missing)} with the right name." if missing else None,
     )
@@ -578,7 +579,7 @@ def future_signals(
     ok = ~np.isnat(stamps)
     given.loc[ok, "p"] = _codes(stamps[ok], spec)
     for name in names:
-        given[name] = _numbers(frame[name], name, "--signal", where)
+        given[name] = _numbers(frame[name], name, "--signals", where)
     given = given[ok]
     keys = ["p"]
     if series_col:
