@@ -157,9 +157,13 @@ def test_monthly_series_get_autoarima_and_several_series_are_chosen_apart():
 def test_bad_input():
     with pytest.raises(NotFittedError):
         SalesForecaster().predict()
-    frame = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=40), "units": 5.0})
-    with pytest.raises(InputError, match=r"too short to backtest"):
+    frame = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=34), "units": 5.0})
+    with pytest.raises(InputError, match=r"too short to backtest a 14-period horizon"):
         SalesForecaster(**ROLES).fit(frame)
+    few = SalesForecaster(**ROLES, models=["SeasonalNaive"]).fit(
+        pd.DataFrame({"date": pd.date_range("2025-01-01", periods=60), "units": 5.0})
+    )
+    assert any("Backtest from 2 origins instead of 6" in note for note in few.notes_)
     with pytest.raises(ParameterError, match=r"Unknown model"):
         SalesForecaster(**ROLES, models=["Prophet"]).fit(frame)
     with pytest.raises(ParameterError, match=r"horizon must be"):

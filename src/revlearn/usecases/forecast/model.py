@@ -138,17 +138,7 @@ class SalesForecaster(UseCase):
         frame = prepared.frame
         notes = list(prepared.notes)
         lengths = frame.groupby("unique_id", sort=False).size()
-        needed = self.horizon * (self.n_windows + 1) + max(prepared.season_length, 1)
-        short = lengths[lengths < needed]
-        if len(short):
-            raise InputError(
-                f"{len(short)} series are too short to backtest a {self.horizon}-period "
-                f"horizon from {self.n_windows} origins (they need {needed} periods), e.g. "
-                f"{short.index[0]!r} with {int(short.iloc[0])}.",
-                where=where,
-                fix="Lower --horizon or n_windows, aggregate to a coarser --freq, or leave "
-                "the short series out.",
-            )
+        n_windows = self._windows(lengths, prepared.season_length, notes, where)
         models = self._candidates(int(lengths.max()), notes)
         spec = EngineSpec(
             freq=prepared.freq,
@@ -160,7 +150,7 @@ class SalesForecaster(UseCase):
             lagged=tuple(lagged),
             random_state=int(self.random_state),
         )
-        cv = backtest(spec, frame, int(self.n_windows))
+        cv = backtest(spec, frame, n_windows)
         scales, calibrated = _interval_scales(cv, models, int(self.level))
         scores = _score_backtest(cv, frame, models, spec)
         scores["coverage_calibrated"] = scores["model"].map(calibrated)
@@ -205,6 +195,29 @@ class SalesForecaster(UseCase):
                     where=f"{where}(models=...)",
                     fix=f"Choose from {', '.join(AUTO_MODELS)}, or models='auto'.",
                 )
+
+    def _windows(self, lengths: pd.Series, season: int, notes: list[str], where: str) -> int:
+        """As many backtest origins as asked for, or as the shortest series allows (>= 1)."""
+        h, m = int(self.horizon), max(season, 1)
+        fits = (int(lengths.min()) - m) // h - 1  # origins that leave a season to learn from
+        if fits >= self.n_windows:
+            return int(self.n_windows)
+        if fits < 1:
+            needed = 2 * h + m
+            short = lengths[lengths < needed]
+            raise InputError(
+                f"{len(short)} series are too short to backtest a {h}-period horizon (they "
+                f"need {needed} periods: a season and two horizons), e.g. "
+                f"{short.index[0]!r} with {int(short.iloc[0])}.",
+                where=where,
+                fix="Lower --horizon, aggregate to a coarser --freq, or leave the short "
+                "series out.",
+            )
+        notes.append(
+            f"Backtest from {fits} origins instead of {self.n_windows}: the shortest series "
+            f"has {int(lengths.min())} periods."
+        )
+        return fits
 
     def _candidates(self, longest: int, notes: list[str]) -> tuple[str, ...]:
         if self.models != "auto":
