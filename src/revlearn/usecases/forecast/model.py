@@ -20,9 +20,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from revlearn.data.io import as_pandas
 from revlearn.errors import InputError, ParameterError
 from revlearn.usecases._base import UseCase
 from revlearn.usecases.forecast.engines import EngineSpec, backtest, forecast
+from revlearn.usecases.forecast.hierarchy import BOTTOM, bottom_ids, expand, reconcile
 
 __all__ = ["SalesForecaster"]
 
@@ -55,6 +57,11 @@ class SalesForecaster(UseCase):
         Candidates: any of ``SeasonalNaive``, ``Drift``, ``AutoETS``, ``AutoTheta``,
         ``AutoARIMA``, ``LightGBM``. ``"auto"`` tries them all (AutoARIMA only on series
         of at most 800 periods, where its fit stays fast).
+    hierarchy : list of str, optional
+        Level columns from the top down (``["category", "product"]``): the bottom series
+        are summed into every level and a total, all are forecast, and the forecasts are
+        reconciled so each level adds up (:mod:`revlearn.usecases.forecast.hierarchy`).
+        Replaces ``series_col``; not combined with signals.
     n_windows : int, default=6
         Backtest origins, ``horizon`` periods apart.
     level : int, default=80
@@ -76,6 +83,7 @@ class SalesForecaster(UseCase):
         signals: list[str] | None = None,
         lagged_signals: list[str] | None = None,
         models: str | list[str] = "auto",
+        hierarchy: list[str] | None = None,
         n_windows: int = 6,
         level: int = 80,
         random_state: int = 0,
@@ -88,6 +96,7 @@ class SalesForecaster(UseCase):
         self.signals = signals
         self.lagged_signals = lagged_signals
         self.models = models
+        self.hierarchy = hierarchy
         self.n_windows = n_windows
         self.level = level
         self.random_state = random_state
@@ -126,16 +135,22 @@ class SalesForecaster(UseCase):
         where = "SalesForecaster.fit"
         self._check_params(where)
         known, lagged = list(self.signals or []), list(self.lagged_signals or [])
+        levels = list(self.hierarchy or [])
+        if levels:
+            data = bottom_ids(as_pandas(data, where=where), levels, where)
         prepared = prepare_series(
             data,
             date_col=self.date_col,
             value_col=self.value_col,
-            series_col=self.series_col,
+            series_col=BOTTOM if levels else self.series_col,
             freq=self.freq,
             signals=known + lagged,
             where=where,
         )
         frame = prepared.frame
+        self.hierarchy_ = None
+        if levels:
+            frame, self.hierarchy_ = expand(frame, levels)
         notes = list(prepared.notes)
         lengths = frame.groupby("unique_id", sort=False).size()
         n_windows = self._windows(lengths, prepared.season_length, notes, where)
@@ -186,6 +201,12 @@ class SalesForecaster(UseCase):
                 f"level must be a percentage between 50 and 99, got {self.level!r}.",
                 where=f"{where}(level=...)",
                 fix="Pass level=80 or level=95.",
+            )
+        if self.hierarchy and (self.series_col or self.signals or self.lagged_signals):
+            raise ParameterError(
+                "hierarchy replaces series_col and is not combined with signals.",
+                where=f"{where}(hierarchy=...)",
+                fix="Drop series_col/signals, or fit one model per level without hierarchy.",
             )
         if self.models != "auto":
             unknown = [m for m in self.models if m not in AUTO_MODELS]
@@ -311,7 +332,10 @@ class SalesForecaster(UseCase):
         h = int(self.horizon if horizon is None else horizon)
         used = tuple(m for m in self.models_ if m in set(self.chosen_.values()))
         raw = forecast(self._spec(h, used), self._history(), used, self._future(signals, h))
-        return self._pick(raw)
+        picked = self._pick(raw)
+        if self.hierarchy_ is not None:
+            return reconcile(picked, self.hierarchy_, picked.columns[0])
+        return picked
 
     def _pick(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Each series' row values from its chosen model's columns."""
