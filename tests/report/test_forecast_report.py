@@ -167,6 +167,8 @@ def test_sections_draw_the_largest_series_first(stores):
     assert [s.title for s in sections] == ["Sales forecast: the model", "Forecast", "Backtest"]
     titles = [f.layout.title.text for f in sections[1].figures]
     assert [t.split(":")[0] for t in titles] == ["store_7", "store_6", "store_5"]
+    # three yearly seasons of history: longer than the 3 × 6-month backtest and two horizons
+    assert len(sections[1].figures[0].data[0].x) == 36
     assert sections[1].text[0].startswith("The largest 3 of 8 series")
     assert "8 series of monthly data" in sections[0].text[0]
     picked = forecast_sections(stores, series=["store_0"])

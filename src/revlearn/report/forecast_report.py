@@ -35,9 +35,9 @@ _ADJ = {
 _HISTORY = "#6c757d"
 _FORECAST = "#1f6f9f"
 _BACKTEST = "#e07a1f"
-#: Legend above the plot area, under the title, so it never covers the lines.
-_LEGEND: dict[str, Any] = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0}
-_MARGIN: dict[str, Any] = {**LAYOUT["margin"], "t": 90}
+#: Legend below the plot area, so it never covers the lines or the origin's label.
+_LEGEND: dict[str, Any] = {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0.0}
+_MARGIN: dict[str, Any] = {**LAYOUT["margin"], "b": 90}
 _LAYOUT: dict[str, Any] = {**LAYOUT, "margin": _MARGIN, "legend": _LEGEND}
 
 
@@ -81,6 +81,7 @@ def forecast_figure(
     series: str,
     title: str | None = None,
     window: int | None = None,
+    season_length: int = 1,
     level: int | None = None,
 ) -> go.Figure:
     """One series: recent history, backtest forecasts, future forecast and its interval.
@@ -100,9 +101,12 @@ def forecast_figure(
     title : str, optional
         Chart title (default names the series, horizon and model).
     window : int, optional
-        History periods shown. Default: the backtest span plus two horizons (at least four
-        horizons), so every backtest origin sits on visible actuals without the whole
-        history squeezing the forecast into a sliver.
+        History periods shown. Default: the backtest span plus two horizons, at least four
+        horizons and three seasons, so every backtest origin sits on visible actuals and
+        the season shows, without years of daily history squeezing the forecast into a
+        sliver.
+    season_length : int, default=1
+        Periods in a season (``SalesForecaster.season_length_``), for the default window.
     level : int, optional
         Interval level in percent, for the legend.
 
@@ -135,7 +139,7 @@ def forecast_figure(
     h = len(ahead)
     if window is None:
         n_bt = int((hist["ds"] > bt["cutoff"].min()).sum()) if len(bt) else 0
-        window = max(n_bt + 2 * h, 4 * h)
+        window = max(n_bt + 2 * h, 4 * h, 3 * int(season_length))
     shown = hist.tail(int(window))
     model = str(ahead["model"].iloc[0])
     fig = go.Figure()
@@ -157,6 +161,7 @@ def forecast_figure(
         x=dates + dates[::-1],
         y=ahead["upper"].tolist() + ahead["lower"].tolist()[::-1],
         name=f"{level} % interval" if level else "interval",
+        mode="lines",
         fill="toself",
         fillcolor="rgba(31, 111, 159, 0.18)",
         line={"width": 0},
@@ -435,6 +440,7 @@ def forecast_sections(
             out,
             series=name,
             title=f"{name}: the next {model.horizon} {unit}s ({model.chosen_[name]})",
+            season_length=int(model.season_length_),
             level=int(model.level),
         )
         for name in shown
@@ -445,9 +451,10 @@ def forecast_sections(
             "Forecast",
             text=[
                 f"{_which(len(shown), len(model.series_))}. Grey is the recent history (the "
-                "backtest span and two horizons), orange dots the chosen model's forecasts "
-                f"made at each backtest origin, blue the next {model.horizon} {unit}s with the "
-                f"shaded {model.level} % interval; the dashed line marks the forecast origin.",
+                "backtest span and two horizons, at least three seasons), orange dots the "
+                "chosen model's forecasts made at each backtest origin, blue the next "
+                f"{model.horizon} {unit}s with the shaded {model.level} % interval; the dashed "
+                "line marks the forecast origin.",
             ],
             figures=figures,
         ),
