@@ -52,3 +52,35 @@ def test_fit_and_predict_a_forecast_with_signals(tmp_path):
         r"missing",
     )
     bad_input(run("fit", "forecast", "--data", history, "--value", "units", ws=ws), r"--date")
+
+
+def test_a_hierarchy_from_the_command_line(tmp_path):
+    from tests.usecases.forecast.test_hierarchy import shop_sales
+
+    csv = write(shop_sales(), tmp_path / "shop.csv")
+    doc = as_json(
+        run(
+            "fit",
+            "forecast",
+            "--data",
+            csv,
+            "--date",
+            "week",
+            "--value",
+            "units",
+            "--hierarchy",
+            "category,product",
+            "--horizon",
+            "8",
+            "--method",
+            "SeasonalNaive,AutoETS",
+            "--json",
+            ws=tmp_path / "ws",
+        )
+    )
+    assert doc["series"] == 6 and doc["freq"].startswith("W")
+    out = tmp_path / "f.csv"
+    ok(run("predict", "--model", "forecast", "--out", out, ws=tmp_path / "ws"))
+    table = pd.read_csv(out)
+    wide = table.pivot(index="date", columns="series", values="forecast")
+    assert ((wide["total/drinks"] + wide["total/snacks"] - wide["total"]).abs() < 1e-6).all()

@@ -34,6 +34,7 @@ def build_forecaster(
     signals: str | None,
     lagged: str | None,
     method: str | None,
+    hierarchy: str | None = None,
 ) -> Any:
     """Make the unfitted forecaster from the ``revlearn fit forecast`` options.
 
@@ -51,6 +52,8 @@ def build_forecaster(
         Comma-separated signal columns, known in advance / lagged.
     method : str, optional
         ``--method``: one model name, or comma-separated names, instead of ``auto``.
+    hierarchy : str, optional
+        ``--hierarchy``: comma-separated level columns, top down.
 
     Returns
     -------
@@ -80,6 +83,7 @@ def build_forecaster(
         signals=_names(signals),
         lagged_signals=_names(lagged),
         models=_names(method) or "auto",
+        hierarchy=_names(hierarchy),
     )
 
 

@@ -186,6 +186,13 @@ def fit(
             rich_help_panel=SERIES,
         ),
     ] = None,
+    hierarchy: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: level columns top down, e.g. category,product (forecasts add up).",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
     lagged: Annotated[
         str | None,
         typer.Option(
@@ -225,7 +232,7 @@ def fit(
         if usecase == "forecast":
             model = build_forecaster(
                 date=date, value=value, series=series, horizon=horizon, freq=freq,
-                signals=signals, lagged=lagged, method=method,
+                signals=signals, lagged=lagged, method=method, hierarchy=hierarchy,
             )  # fmt: skip
             with progress_bar(not as_json) as update:
                 if update is not None:
