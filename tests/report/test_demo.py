@@ -32,18 +32,19 @@ def demo(tmp_path_factory):
 def test_demo_loads_tables_registers_every_model_and_reports(demo):
     workspace, result, steps = demo
     assert set(workspace.list_tables()) >= {"leads", "customers", "orders"}
-    names = ["leads", "churn", "clv", "segments", "basket", "anomalies"]
+    names = ["leads", "churn", "clv", "segments", "basket", "anomalies", "forecast"]
     assert sorted(r.name for r in Registry(workspace).list()) == sorted(names)
     assert [m["name"] for m in result["models"]] == names
     assert result["holdout_rows"] == {"leads": 500, "customers": 300}
-    lead, churn, clv, segments, basket, fraud = result["summary"]
+    lead, churn, clv, segments, basket, fraud, forecast = result["summary"]
     assert "pricing_minutes" in lead
     assert churn.startswith("Churn: ") and "top driver segment: " in churn
     assert clv.startswith("Lifetime value: BG/NBD r 0.") and "(planted 0.6)" in clv
     assert segments.startswith("Segments: ")
     assert "camera" in basket  # the planted camera bundle is the strongest rule
     assert fraud.startswith("Fraud: 100% of the 10 most unusual orders are planted frauds")
-    for stage in ("lead scoring", "churn", "customer value"):
+    assert forecast.startswith("Forecast: ") and "8 °C warmer in the second week: +" in forecast
+    for stage in ("lead scoring", "churn", "customer value", "forecast"):
         assert any(step.startswith(stage) for step in steps), stage
 
 
@@ -53,8 +54,9 @@ def test_page_is_offline_and_carries_every_chart(demo):
     assert "<script src=" not in page
     # per use case: candidates + summary 1 + ranking 5 + calibration 1 + profit 1
     # + drivers 3 + effects 3 and the tree; churn adds fairness; then clv 3, segments 5,
-    # basket 3 and anomalies 3 (k-means segments: no dendrogram or U-matrix)
-    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14
+    # basket 3 and anomalies 3 (k-means segments: no dendrogram or U-matrix); the forecast,
+    # its backtest and the what-if
+    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14 + 3
     for title in (
         "Lead scoring: which leads will convert, and why",
         "Lead scoring: how many to contact for the most profit",
@@ -66,6 +68,8 @@ def test_page_is_offline_and_carries_every_chart(demo):
         "How many segments",
         "Bundles to offer",
         "Found against known cases",
+        "Sales forecast: the model",
+        "What if",
     ):
         assert title in page
     assert "Lead scoring: fairness" not in page
@@ -77,4 +81,4 @@ def test_page_renders_its_charts_in_a_headless_browser(demo, tmp_path):
     shown = render(Path(result["report"]), tmp_path, "--dump-dom")
     assert shown.errors == []
     dom = shown.dom
-    assert dom.count('class="main-svg"') >= 47  # Plotly drew every chart, with no network
+    assert dom.count('class="main-svg"') >= 50  # Plotly drew every chart, with no network

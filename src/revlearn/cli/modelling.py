@@ -684,6 +684,10 @@ def report(
     capacity: CapacityOpt = None,
     sensitive: SensitiveOpt = None,
     data: OptionalDataOpt = None,
+    signals: Annotated[
+        str | None,
+        typer.Option(help="forecast: a file or table of the future values of the known signals."),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -707,7 +711,13 @@ def report(
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws) if data is not None else None
         title = f"{record.name} v{record.version}"
-        if record.usecase in VALUE_USECASES:
+        if record.usecase == "forecast":
+            from revlearn.report.forecast_report import forecast_sections
+
+            future = read_source(signals, ws) if signals is not None else None
+            sections = forecast_sections(fitted, signals=future)  # type: ignore[arg-type]
+            page = render_page(title, sections)
+        elif record.usecase in VALUE_USECASES:
             page = render_page(title, report_sections(record.usecase, fitted, frame))
         elif frame is None:
             raise ParameterError(

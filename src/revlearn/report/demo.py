@@ -4,7 +4,8 @@ Generates the seeded demo company, loads it into the workspace, fits lead scorin
 on older rows and measures each on the newest rows it never saw, fits the customer-value
 use cases on the shop's orders (:mod:`revlearn.report.demo_customers`: lifetime value
 judged on the last quarter, segments, market basket, fraud against the planted cases),
-registers the models and renders their reports with charts.
+forecasts the daily sales of the last two weeks with their signals and a heatwave what-if
+(:mod:`revlearn.report.demo_forecast`), registers the models and renders their reports.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from revlearn.data.synth import make_company
 from revlearn.evaluate.curves import gains_table
 from revlearn.evaluate.metrics import BinaryMetrics
 from revlearn.report.demo_customers import customer_value
+from revlearn.report.demo_forecast import sales_forecast
 from revlearn.report.figures import candidates_figure
 from revlearn.report.files import write_text_atomic
 from revlearn.report.html import Section, render_page
@@ -188,23 +190,31 @@ def run_demo(
     tables = {name: load_file_into(workspace, name, path) for name, path in files.items()}
     lead_train, lead_holdout = _split_by_time(company.leads, "created_at")
     scorer = LeadScorer(random_state=random_state, time_budget=0.6 * time_budget).fit(
-        lead_train, progress=stage("lead scoring", 0.05, 0.4)
+        lead_train, progress=stage("lead scoring", 0.05, 0.35)
     )
     churn_train, churn_holdout = _split_by_time(company.customers, "signup_date")
     churn = ChurnModel(random_state=random_state, time_budget=0.4 * time_budget).fit(
-        churn_train, progress=stage("churn", 0.45, 0.25)
+        churn_train, progress=stage("churn", 0.4, 0.25)
     )
     value_sections, value_lines, value_models = customer_value(
         workspace,
         company.orders,
         company.truths["orders"],
         random_state=random_state,
-        progress=stage("customer value", 0.7, 0.15),
+        progress=stage("customer value", 0.65, 0.12),
+    )
+    forecast_sections, forecast_line, forecast_model = sales_forecast(
+        workspace,
+        company.sales,
+        company.truths["sales"],
+        random_state=random_state,
+        progress=stage("forecast", 0.77, 0.1),
     )
     registered = [
         _register(workspace, scorer, "leads", lead_train),
         _register(workspace, churn, "churn", churn_train),
         *value_models,
+        forecast_model,
     ]
     step("writing the report", 0.85)
     lead_intro, lead_metrics, gains = _intro_section(
@@ -229,6 +239,7 @@ def run_demo(
             name="Churn",
         ),
         *value_sections,
+        *forecast_sections,
         _profile_section(company.leads),
     ]
     page = render_page(
@@ -246,6 +257,7 @@ def run_demo(
         "summary": [
             *_summary_lines(scorer, lead_metrics, gains, churn, churn_metrics),
             *value_lines,
+            forecast_line,
         ],
         "tables": {k: int(v) for k, v in tables.items()},
         "models": registered,

@@ -349,6 +349,9 @@ class SalesForecaster(UseCase):
             centre = out[""][rows]
             out["-lo"][rows] = centre - scale * (centre - out["-lo"][rows])
             out["-hi"][rows] = centre + scale * (out["-hi"][rows] - centre)
+        if np.nanmin(self.history_["y"]) >= 0:  # counts and money never go below zero
+            for part in out:
+                out[part] = np.maximum(out[part], 0.0)
         return pd.DataFrame(
             {
                 self.series_col or "series": raw["unique_id"].to_numpy(),
