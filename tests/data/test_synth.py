@@ -348,7 +348,7 @@ def test_any_seed_gives_consistent_leads(n_leads: int, seed: int, is_dirty: bool
 def test_write_creates_the_csv_files(tmp_path: Path) -> None:
     company = make_company(n_leads=30, n_customers=20, n_shoppers=20)
     paths = company.write(tmp_path / "demo")
-    assert set(paths) == {"leads", "customers", "orders", "sales"}
+    assert set(paths) == {"leads", "customers", "orders", "sales", "deals"}
     assert len(pd.read_csv(paths["orders"])) == len(company.orders)
     sales = pd.read_csv(paths["sales"], parse_dates=["date"])
     assert sales.shape == company.sales.shape

@@ -1,11 +1,13 @@
 """The embedded demo data: a seeded fictional B2B SaaS company with planted truths.
 
 ``make_company()`` returns leads (for lead scoring), customers (for churn), web-shop order
-lines (for lifetime value, segments, market basket and fraud) and the daily sales of a
+lines (for lifetime value, segments, market basket and fraud), the daily sales of a
 seasonal product (for forecasting, with temperature, web visits, promotions and price as
-signals), with effects planted on purpose so that tests and tutorials can check that a model
-finds them; see :mod:`revlearn.data.synth.leads`, :mod:`revlearn.data.synth.customers`,
-:mod:`revlearn.data.synth.orders` and :mod:`revlearn.data.synth.sales` for the truths.
+signals) and CRM deals, closed and open (for the pipeline forecast), with effects planted on
+purpose so that tests and tutorials can check that a model finds them; see
+:mod:`revlearn.data.synth.leads`, :mod:`revlearn.data.synth.customers`,
+:mod:`revlearn.data.synth.orders`, :mod:`revlearn.data.synth.sales` and
+:mod:`revlearn.data.synth.deals` for the truths.
 """
 
 from __future__ import annotations

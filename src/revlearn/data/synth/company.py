@@ -1,11 +1,12 @@
-"""The demo company: a seeded fictional business with leads, customers, orders and sales.
+"""The demo company: a seeded fictional business with leads, customers, orders, sales and deals.
 
 :func:`make_company` draws every table from one seed (``numpy.random.SeedSequence``, one
 child stream per table, so the number of leads does not change the customers). The dates
 end at a fixed reference date (2025-06-30), never today's, so a seed always gives the same
 frames. The planted truths are documented in :mod:`revlearn.data.synth.leads`,
 :mod:`revlearn.data.synth.customers`, :mod:`revlearn.data.synth.orders` and
-:mod:`revlearn.data.synth.sales` and returned in ``Company.truths``.
+:mod:`revlearn.data.synth.sales` and :mod:`revlearn.data.synth.deals` and returned in
+``Company.truths``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from revlearn.data.synth.customers import CUSTOMER_TRUTHS, make_customers
+from revlearn.data.synth.deals import make_deals
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
 from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
 from revlearn.data.synth.sales import make_sales
@@ -47,6 +49,9 @@ class Company:
     sales : pandas.DataFrame
         Daily sales of one seasonal product (``date``, ``units``, ``temperature``,
         ``web_visits``, ``promotion``, ``price``).
+    deals : pandas.DataFrame
+        One row per CRM opportunity, closed (``outcome`` won/lost) or open (``outcome``
+        missing); see :mod:`revlearn.data.synth.deals`.
     truths : dict
         ``{"leads": ..., "customers": ..., "orders": ..., "sales": ..., "reference_date": ...,
         "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
@@ -55,17 +60,20 @@ class Company:
         (``customers["flipped_ids"]``), and for the orders the BG/NBD parameters, shopper
         types, bundles and fraud orders (:mod:`revlearn.data.synth.orders`), and for the
         sales the planted coefficients, heatwave and promotion dates
-        (:mod:`revlearn.data.synth.sales`).
+        (:mod:`revlearn.data.synth.sales`), and for the deals the planted win-odds
+        coefficients, close-date lags and the hidden outcomes of the open deals
+        (``truths["deals"]``, :mod:`revlearn.data.synth.deals`).
     """
 
     leads: pd.DataFrame
     customers: pd.DataFrame
     orders: pd.DataFrame
     sales: pd.DataFrame
+    deals: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write each table as a CSV file (``leads.csv``, ``customers.csv`` ... ``sales.csv``).
+        """Write each table as a CSV file (``leads.csv``, ``customers.csv`` ... ``deals.csv``).
 
         Parameters
         ----------
@@ -76,7 +84,8 @@ class Company:
         Returns
         -------
         dict of str to Path
-            ``{"leads": path, "customers": path, "orders": path, "sales": path}``.
+            ``{"leads": path, "customers": path, "orders": path, "sales": path,
+            "deals": path}``.
 
         Raises
         ------
@@ -97,6 +106,7 @@ class Company:
             "customers": self.customers,
             "orders": self.orders,
             "sales": self.sales,
+            "deals": self.deals,
         }
         paths = {name: folder / f"{name}.csv" for name in tables}
         try:
@@ -110,11 +120,12 @@ class Company:
                 fix="Choose a writable folder with free space.",
             ) from err
         logger.info(
-            "Wrote %d leads, %d customers, %d order lines and %d days of sales to %s",
+            "Wrote %d leads, %d customers, %d order lines, %d days of sales and %d deals to %s",
             len(self.leads),
             len(self.customers),
             len(self.orders),
             len(self.sales),
+            len(self.deals),
             folder,
         )
         return paths
@@ -136,10 +147,11 @@ def make_company(
     n_customers: int = 4000,
     n_shoppers: int = 3000,
     n_sales_days: int = 3 * 365,
+    n_deals: int = 3000,
     random_state: int = 0,
     dirty: bool = True,
 ) -> Company:
-    """Generate the demo company: leads, customers, shop orders and daily sales with truths.
+    """Generate the demo company: leads, customers, orders, sales and deals with truths.
 
     Use it to try revlearn without data of your own, and in tests to check that a model
     recovers what was planted. Generation is vectorised (40,000 leads take well under a
@@ -157,6 +169,9 @@ def make_company(
     n_sales_days : int, default=1095
         Days of daily sales of the seasonal product (at least 10; three years by default),
         ending on the reference date.
+    n_deals : int, default=3000
+        Number of CRM deals created in the two years before the reference date (at least
+        10; about 12 % are still open on it).
     random_state : int, default=0
         Seed; the same seed gives identical frames, another seed different ones.
     dirty : bool, default=True
@@ -180,6 +195,9 @@ def make_company(
         columns: ``order_id``, ``customer_id``, ``ordered_at``, ``channel``, ``product``,
         ``category``, ``quantity``, ``unit_price``, ``amount``. ``sales`` columns:
         ``date``, ``units``, ``temperature``, ``web_visits``, ``promotion``, ``price``.
+        ``deals`` columns: ``deal_id``, ``created_at``, ``stage``, ``amount``, ``owner``,
+        ``source``, ``segment``, ``age_days``, ``activities_30d``, ``expected_close``,
+        ``closed_at``, ``outcome``.
 
     Raises
     ------
@@ -201,6 +219,7 @@ def make_company(
     n_customers = _check_count(n_customers, "n_customers")
     n_shoppers = _check_count(n_shoppers, "n_shoppers")
     n_sales_days = _check_count(n_sales_days, "n_sales_days")
+    n_deals = _check_count(n_deals, "n_deals")
     if isinstance(random_state, bool) or not isinstance(random_state, int) or random_state < 0:
         raise ParameterError(
             f"random_state={random_state!r} is not a non-negative integer.",
@@ -208,12 +227,13 @@ def make_company(
             fix="Pass a seed such as random_state=0.",
         )
     # A new table takes a new child at the end, so the older tables stay the same per seed.
-    seeds = np.random.SeedSequence(random_state).spawn(5)
-    lead_seed, customer_seed, dirt_seed, order_seed, sales_seed = seeds
+    seeds = np.random.SeedSequence(random_state).spawn(6)
+    lead_seed, customer_seed, dirt_seed, order_seed, sales_seed, deal_seed = seeds
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
     sales, sales_truths = make_sales(np.random.default_rng(sales_seed), n_days=n_sales_days)
+    deals, deal_truths = make_deals(np.random.default_rng(deal_seed), n_deals)
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
@@ -222,6 +242,7 @@ def make_company(
         "customers": {**copy.deepcopy(CUSTOMER_TRUTHS), "flipped_ids": flipped},
         "orders": {**copy.deepcopy(ORDER_TRUTHS), **order_truths},
         "sales": copy.deepcopy(sales_truths),
+        "deals": deal_truths,
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -233,4 +254,11 @@ def make_company(
         random_state,
         dirty,
     )
-    return Company(leads=leads, customers=customers, orders=orders, sales=sales, truths=truths)
+    return Company(
+        leads=leads,
+        customers=customers,
+        orders=orders,
+        sales=sales,
+        deals=deals,
+        truths=truths,
+    )
