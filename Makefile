@@ -36,6 +36,7 @@ bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/clv.py
 	$(BIN)/python bench/basket.py
 	$(BIN)/python bench/anomalies.py
+	$(BIN)/python bench/forecast.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
