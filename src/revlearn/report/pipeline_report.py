@@ -68,6 +68,7 @@ def bookings_figure(forecast: pd.DataFrame, stage_weighted: pd.DataFrame) -> go.
     fig.update_layout(
         title="Expected bookings by close month",
         xaxis_title="month",
+        xaxis_type="category",
         yaxis_title="bookings",
         legend={"orientation": "h", "y": -0.2},
         **LAYOUT,
@@ -104,6 +105,7 @@ def backtest_figure(backtest: PipelineBacktest) -> go.Figure:
     fig.update_layout(
         title=f"Backtest from {backtest.as_of}: forecast against what was booked",
         xaxis_title="month",
+        xaxis_type="category",
         yaxis_title="bookings",
         legend={"orientation": "h", "y": -0.2},
         **LAYOUT,
@@ -113,6 +115,12 @@ def backtest_figure(backtest: PipelineBacktest) -> go.Figure:
 
 def _money(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _whole(table: pd.DataFrame) -> pd.DataFrame:
+    """Round the money columns to whole units for display."""
+    numbers = table.select_dtypes("number").columns
+    return table.assign(**{c: table[c].round(0).astype("int64") for c in numbers})
 
 
 def pipeline_sections(
@@ -174,7 +182,7 @@ def pipeline_sections(
                 "the rep entered; the forecast moves each deal's close by its stage's lag.",
             ],
             figures=[importance_figure(model.explain().to_frame())],
-            tables=[timing],
+            tables=[timing.round(1)],
         ),
         Section(
             "Pipeline: expected bookings",
@@ -189,8 +197,8 @@ def pipeline_sections(
             ],
             figures=[bookings_figure(forecast, naive)],
             tables=[
-                forecast.drop(columns="expected").merge(naive, on="month").round(0),
-                owners.drop(columns="expected").round(0),
+                _whole(forecast.drop(columns="expected").merge(naive, on="month")),
+                _whole(owners.drop(columns="expected")),
             ],
         ),
     ]
@@ -208,7 +216,7 @@ def pipeline_sections(
                     f"{m['coverage_80']:.0%} of the months, the 95 % one {m['coverage_95']:.0%}.",
                 ],
                 figures=[backtest_figure(backtest)],
-                tables=[backtest.to_frame().round(0)],
+                tables=[_whole(backtest.to_frame())],
             )
         )
     return sections
