@@ -84,3 +84,23 @@ def test_a_hierarchy_from_the_command_line(tmp_path):
     table = pd.read_csv(out)
     wide = table.pivot(index="date", columns="series", values="forecast")
     assert ((wide["total/drinks"] + wide["total/snacks"] - wide["total"]).abs() < 1e-6).all()
+
+
+def test_pipeline_from_the_command_line(tmp_path):
+    deals = make_company(n_leads=20, n_customers=20, n_shoppers=20, n_deals=1500).deals
+    csv = write(deals, tmp_path / "deals.csv")
+    open_deals = write(deals[deals["outcome"].isna()], tmp_path / "open.csv")
+    ws = tmp_path / "ws"
+    doc = as_json(run("fit", "pipeline", "--data", csv, "--time-budget", "5", "--json", ws=ws))
+    assert doc["closed_deals"] > 0 and 0 < doc["win_rate"] < 1
+    assert doc["classifier"]["metrics"]["roc_auc"] > 0.6
+    out = tmp_path / "open_scored.csv"
+    ok(run("predict", "--model", "pipeline", "--data", open_deals, "--out", out, ws=ws))
+    scored = pd.read_csv(out)
+    assert {"deal_id", "win_probability", "expected_close_month", "expected_value"} <= set(scored)
+    page = tmp_path / "pipeline.html"
+    ok(run("report", "--model", "pipeline", "--data", open_deals, "--out", page, ws=ws))
+    assert "plotly-graph-div" in page.read_text(encoding="utf-8")
+    bad_input(
+        run("predict", "--model", "pipeline", "--out", tmp_path / "x.csv", ws=ws), r"open deals"
+    )

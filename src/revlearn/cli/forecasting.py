@@ -1,4 +1,4 @@
-"""How the model commands run the forecast use case: ``revlearn fit forecast`` and friends.
+"""How the model commands run the forecast use cases: ``revlearn fit forecast|pipeline``.
 
 :mod:`revlearn.cli.modelling` calls these when the use case is ``forecast``: building the
 :class:`~revlearn.usecases.forecast.model.SalesForecaster` from the options, printing its
@@ -16,7 +16,13 @@ from rich.table import Table
 from revlearn.cli._app import kv_table, out
 from revlearn.errors import ParameterError
 
-__all__ = ["build_forecaster", "forecast_table", "show_forecast_fit"]
+__all__ = [
+    "build_forecaster",
+    "build_pipeline",
+    "forecast_table",
+    "show_forecast_fit",
+    "show_pipeline_fit",
+]
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -143,3 +149,70 @@ def forecast_table(
     result: pd.DataFrame = fitted.predict(horizon=horizon, signals=signals)
     result["date"] = pd.to_datetime(result["date"]).dt.date  # written as 2025-07-01
     return result
+
+
+def build_pipeline(
+    *,
+    id_col: str | None,
+    target: str | None,
+    positive: str | None,
+    time_budget: float,
+    horizon: int | None,
+) -> Any:
+    """Make the unfitted pipeline forecaster from the ``revlearn fit pipeline`` options.
+
+    Parameters
+    ----------
+    id_col : str, optional
+        ``--id`` (default ``deal_id``).
+    target : str, optional
+        ``--target``: the outcome column of closed deals (default ``outcome``).
+    positive : str, optional
+        ``--positive``: the outcome value of a won deal (default ``won``).
+    time_budget : float
+        ``--time-budget`` of the win-probability model selection.
+    horizon : int, optional
+        ``--horizon`` in months (default 6).
+
+    Returns
+    -------
+    PipelineForecaster
+        Ready for ``fit``.
+    """
+    from revlearn.usecases.pipeline import PipelineForecaster
+
+    return PipelineForecaster(
+        id_col=id_col or "deal_id",
+        outcome_col=target or "outcome",
+        won=positive or "won",
+        time_budget=time_budget,
+        horizon_months=horizon or 6,
+    )
+
+
+def show_pipeline_fit(title: str, summary: dict[str, Any]) -> None:
+    """Print what a fitted pipeline forecaster learned.
+
+    Parameters
+    ----------
+    title : str
+        The heading.
+    summary : dict
+        ``PipelineForecaster.summary()``.
+    """
+    metrics = summary["classifier"]["metrics"]
+    rows = [
+        ("closed deals", f"{summary['closed_deals']:,} ({summary['win_rate']:.0%} won)"),
+        ("win model", f"{summary['classifier']['model']}, ROC AUC {metrics['roc_auc']:.3f}"),
+        (
+            "win rate by stage",
+            ", ".join(f"{k} {v:.0%}" for k, v in summary["stage_win_rates"].items()),
+        ),
+        (
+            "close later than entered",
+            ", ".join(f"{k} {v:+.0f} d" for k, v in summary["close_lag_days"].items()),
+        ),
+    ]
+    out.print(kv_table(title, rows))
+    for note in summary["notes"]:
+        out.print(f"[dim]note:[/] {escape(str(note))}")

@@ -49,7 +49,13 @@ from revlearn.cli.customers import (
     show_explain,
 )
 from revlearn.cli.customers import show_fit as show_value_fit
-from revlearn.cli.forecasting import build_forecaster, forecast_table, show_forecast_fit
+from revlearn.cli.forecasting import (
+    build_forecaster,
+    build_pipeline,
+    forecast_table,
+    show_forecast_fit,
+    show_pipeline_fit,
+)
 from revlearn.errors import NotFoundError, ParameterError, short_list
 
 # ------------------------------------------------------------------------------ fit
@@ -173,7 +179,10 @@ def fit(
         typer.Option(help="forecast: the series id (product, store).", rich_help_panel=SERIES),
     ] = None,
     horizon: Annotated[
-        int | None, typer.Option(help="forecast: periods ahead (14).", rich_help_panel=SERIES)
+        int | None,
+        typer.Option(
+            help="forecast: periods ahead (14); pipeline: months (6).", rich_help_panel=SERIES
+        ),
     ] = None,
     freq: Annotated[
         str | None,
@@ -219,7 +228,7 @@ def fit(
         from revlearn.store.registry import Registry, fingerprint
         from revlearn.usecases import USECASES
 
-        known = [*USECASES, *VALUE_USECASES, "forecast"]
+        known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline"]
         if usecase not in known:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
@@ -229,7 +238,18 @@ def fit(
         ws = open_workspace(workspace)
         frame = read_source(data, ws)
         started = time.perf_counter()
-        if usecase == "forecast":
+        if usecase == "pipeline":
+            model = build_pipeline(
+                id_col=id_col, target=target, positive=positive, time_budget=time_budget,
+                horizon=horizon,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update("Learning win probabilities and close timing", 0.1)
+                model.fit(frame, **({"as_of": until} if until else {}))
+            summary = model.summary()
+            metrics = {"roc_auc": float(summary["classifier"]["metrics"]["roc_auc"])}
+        elif usecase == "forecast":
             model = build_forecaster(
                 date=date, value=value, series=series, horizon=horizon, freq=freq,
                 signals=signals, lagged=lagged, method=method, hierarchy=hierarchy,
@@ -289,7 +309,9 @@ def fit(
             print_json(doc)
             return
         title = f"Model {record.name} v{record.version} ({seconds:.0f} s)"
-        if usecase == "forecast":
+        if usecase == "pipeline":
+            show_pipeline_fit(title, summary)
+        elif usecase == "forecast":
             show_forecast_fit(title, summary)
         elif usecase in VALUE_USECASES:
             show_value_fit(usecase, title, summary)
@@ -425,8 +447,16 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
-        if record.usecase in (*VALUE_USECASES, "forecast"):
-            if record.usecase == "forecast":
+        if record.usecase in (*VALUE_USECASES, "forecast", "pipeline"):
+            if record.usecase == "pipeline":
+                if frame is None:
+                    raise ParameterError(
+                        "Scoring a pipeline model needs --data: the open deals.",
+                        where="revlearn predict",
+                        fix="Pass --data FILE with the open opportunities.",
+                    )
+                scored = fitted.predict(frame)  # type: ignore[attr-defined]
+            elif record.usecase == "forecast":
                 future = read_source(signals, ws) if signals is not None else None
                 scored = forecast_table(fitted, future, horizon=horizon)
             else:
@@ -711,7 +741,18 @@ def report(
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws) if data is not None else None
         title = f"{record.name} v{record.version}"
-        if record.usecase == "forecast":
+        if record.usecase == "pipeline":
+            from revlearn.report.pipeline_report import pipeline_sections
+
+            if frame is None:
+                raise ParameterError(
+                    "A report on a pipeline model needs --data: the open deals.",
+                    where="revlearn report",
+                    fix="Pass --data FILE with the open opportunities.",
+                )
+            pipeline = pipeline_sections(fitted, frame)  # type: ignore[arg-type]
+            page = render_page(title, pipeline)
+        elif record.usecase == "forecast":
             from revlearn.report.forecast_report import forecast_sections
 
             future = read_source(signals, ws) if signals is not None else None
