@@ -37,6 +37,7 @@ bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/basket.py
 	$(BIN)/python bench/anomalies.py
 	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/pipeline.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
