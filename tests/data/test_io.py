@@ -187,3 +187,11 @@ def test_any_text_table_round_trips(
     path = tmp_path / "round.csv"
     frame.to_csv(path, sep=delim, index=False)
     pd.testing.assert_frame_equal(read_file(path), frame)
+
+
+def test_apostrophes_in_values_do_not_become_the_quote(tmp_path: Path) -> None:
+    # found by the round-trip property: DuckDB's sniffer took ' for the quote character
+    frame = pd.DataFrame([("x,'", "x'''"), ("x", "x,")], columns=["select", "order"])
+    path = tmp_path / "apostrophes.csv"
+    frame.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(read_file(path), frame)

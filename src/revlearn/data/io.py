@@ -338,7 +338,12 @@ def _sniff_delimiter(text: str, complete: bool) -> str:
 
 def _relation_sql(path: Path, dialect: _Dialect, *, full_sample: bool = False) -> str:
     delim = "\\t" if dialect.delim == "\t" else dialect.delim
-    options = f"delim={_sql_string(delim)}, encoding={_sql_string(dialect.encoding)}"
+    # Quotes are RFC 4180 double quotes, as spreadsheets and pandas write them: left to
+    # DuckDB's sniffer, a value holding apostrophes made it pick the apostrophe as the quote.
+    options = (
+        f"delim={_sql_string(delim)}, quote='\"', escape='\"', "
+        f"encoding={_sql_string(dialect.encoding)}"
+    )
     if full_sample:
         options += ", sample_size=-1"
     return f"read_csv({_sql_string(path)}, {options})"
