@@ -1,0 +1,763 @@
+"""Ticket and e-mail routing: a text classifier that knows when to send a text to a human.
+
+:class:`TextClassifier` (``revlearn fit textclass``) learns categories from labelled texts:
+
+* features: word TF-IDF (1–2-grams, sublinear tf) and character TF-IDF (``char_wb``
+  2–5-grams, sublinear tf), fitted once on the training texts;
+* model: logistic regression or linear SVM, each over a small grid of C, chosen by
+  stratified cross-validated accuracy (plus word-only logistic regressions, the usual
+  baseline, so the choice is never worse than it in cross-validation);
+* calibration: temperature scaling (Guo et al. 2017) of the chosen model's out-of-fold
+  decision scores — one parameter, fitted by minimising the log loss, so ``confidence`` is
+  a probability for both model kinds. It is written here (a few lines over scipy) because
+  the out-of-fold scores already exist from the model choice; scikit-learn's
+  ``CalibratedClassifierCV`` would fit every fold again;
+* abstention: the smallest confidence threshold whose out-of-fold precision on the texts it
+  keeps reaches ``target_precision``; texts below it are routed to ``"human"``.
+
+Without labels, ``categories`` (name → description) give **zero-shot** routing: each text
+goes to the category whose name and description are most similar (TF-IDF cosine, words
+and character n-grams, IDF learned on the texts themselves); its confidence is a softmax of
+the similarities, not calibrated. :meth:`TextClassifier.label_next` orders unlabelled texts
+for labelling (least confidence or smallest margin first: active learning).
+
+References
+----------
+Guo, C., Pleiss, G., Sun, Y. & Weinberger, K. Q. (2017). On Calibration of Modern Neural
+Networks. ICML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Self
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from revlearn.errors import InputError, ParameterError
+from revlearn.usecases._base import UseCase
+from revlearn.usecases.text._common import (
+    output_key,
+    read_texts,
+    status_with_language,
+    target_values,
+)
+
+__all__ = ["RoutingEvaluation", "TextClassifier"]
+
+logger = logging.getLogger(__name__)
+
+ModelKind = Literal["auto", "logistic", "svm"]
+_GRIDS: dict[str, tuple[float, ...]] = {"logistic": (10.0, 30.0), "svm": (0.3, 1.0)}
+_WORD_GRID = (3.0, 10.0, 30.0)
+
+
+def _features(words_only: bool = False) -> FeatureUnion:
+    parts: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode"))
+    ]
+    if not words_only:
+        parts.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            )
+        )
+    return FeatureUnion(parts)
+
+
+def _estimator(kind: str, C: float, random_state: int) -> Any:
+    if kind == "svm":
+        return LinearSVC(C=C, random_state=random_state)
+    return LogisticRegression(C=C, max_iter=3000)
+
+
+def _decision(model: Any, X: Any) -> np.ndarray:
+    scores = np.asarray(model.decision_function(X), dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return scores
+
+
+def _temperature(scores: np.ndarray, codes: np.ndarray) -> float:
+    def loss(log_t: float) -> float:
+        logp = log_softmax(scores / np.exp(log_t), axis=1)
+        return float(-logp[np.arange(len(codes)), codes].mean())
+
+    found = minimize_scalar(loss, bounds=(-6.0, 4.0), method="bounded")
+    return float(np.exp(found.x))
+
+
+def _abstain_curve(confidence: np.ndarray, correct: np.ndarray) -> dict[str, list[float]]:
+    order = np.argsort(-confidence, kind="stable")
+    hits = np.cumsum(correct[order])
+    kept = np.arange(1, len(order) + 1)
+    return {
+        "threshold": confidence[order].tolist(),
+        "coverage": (kept / len(order)).tolist(),
+        "precision": (hits / kept).tolist(),
+    }
+
+
+def _threshold(confidence: np.ndarray, correct: np.ndarray, target: float) -> float:
+    curve = _abstain_curve(confidence, correct)
+    precision = np.asarray(curve["precision"])
+    thresholds = np.asarray(curve["threshold"])
+    ok = np.flatnonzero(precision >= target)
+    if not len(ok):
+        return float(thresholds[0]) + 1e-12  # abstain on all: the target is out of reach
+    # The largest kept set that reaches the target; ties at that confidence are kept too.
+    return float(thresholds[ok[-1]])
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingEvaluation:
+    """How well a classifier routes labelled texts.
+
+    Attributes
+    ----------
+    accuracy : float
+        Share of texts put in the right category (abstention ignored).
+    macro_f1 : float
+        Mean F1 over categories.
+    answered_share : float
+        Share of texts not sent to a human.
+    answered_precision : float
+        Accuracy on the texts not sent to a human.
+    per_class : pandas.DataFrame
+        ``category``, ``precision``, ``recall``, ``f1``, ``support``.
+    confusions : pandas.DataFrame
+        ``actual``, ``predicted``, ``count``, ``share_of_actual``: the most frequent errors.
+    """
+
+    accuracy: float
+    macro_f1: float
+    answered_share: float
+    answered_precision: float
+    per_class: pd.DataFrame
+    confusions: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the per-category table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``per_class``.
+        """
+        return self.per_class
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready types.
+
+        Returns
+        -------
+        dict
+            The four figures, ``per_class`` and ``confusions`` as lists of records.
+        """
+        return {
+            "accuracy": self.accuracy,
+            "macro_f1": self.macro_f1,
+            "answered_share": self.answered_share,
+            "answered_precision": self.answered_precision,
+            "per_class": self.per_class.to_dict(orient="records"),
+            "confusions": self.confusions.to_dict(orient="records"),
+        }
+
+
+def routing_metrics(
+    actual: Sequence[Any] | np.ndarray,
+    predicted: Sequence[Any] | np.ndarray,
+    answered: np.ndarray | None = None,
+    *,
+    top: int = 10,
+) -> RoutingEvaluation:
+    """Compute accuracy, macro-F1, per-class precision/recall and the top confusions."""
+    y = np.asarray([str(v) for v in actual], dtype=object)
+    p = np.asarray([str(v) for v in predicted], dtype=object)
+    answered = np.ones(len(y), bool) if answered is None else np.asarray(answered, bool)
+    labels = sorted(set(y.tolist()) | set(p.tolist()))
+    prec, rec, f1, support = precision_recall_fscore_support(y, p, labels=labels, zero_division=0)
+    per_class = pd.DataFrame(
+        {"category": labels, "precision": prec, "recall": rec, "f1": f1, "support": support}
+    )
+    wrong = Counter(zip(y[y != p].tolist(), p[y != p].tolist(), strict=True))
+    totals = Counter(y.tolist())
+    confusions = pd.DataFrame(
+        [
+            {"actual": a, "predicted": b, "count": n, "share_of_actual": n / totals[a]}
+            for (a, b), n in wrong.most_common(top)
+        ],
+        columns=["actual", "predicted", "count", "share_of_actual"],
+    )
+    kept = answered.sum()
+    return RoutingEvaluation(
+        accuracy=float(accuracy_score(y, p)),
+        macro_f1=float(
+            f1_score(y, p, labels=sorted(set(y.tolist())), average="macro", zero_division=0)
+        ),
+        answered_share=float(kept / len(y)) if len(y) else 0.0,
+        answered_precision=float((y == p)[answered].mean()) if kept else float("nan"),
+        per_class=per_class,
+        confusions=confusions,
+    )
+
+
+class TextClassifier(UseCase):
+    """Route tickets and e-mails to categories, with calibrated confidence and abstention.
+
+    Parameters
+    ----------
+    text_col : str, default="text"
+        The text column (``--text``).
+    target_col : str, optional
+        The category column (``--target``) for a trained classifier.
+    id_col : str, optional
+        An id column copied to the output (``--id``); otherwise rows are numbered ``row``.
+    categories : mapping, optional
+        Category name → description, for zero-shot routing when no labels exist
+        (ignored when ``target_col`` is given).
+    model : {"auto", "logistic", "svm"}, default="auto"
+        The linear model; ``"auto"`` chooses by cross-validation.
+    target_precision : float, default=0.9
+        Precision wanted on the texts routed automatically; the abstain threshold is the
+        lowest confidence that reaches it out of fold. Texts below go to ``"human"``.
+    languages : sequence of str, optional, default=("en",)
+        Languages routed automatically; texts flagged in another language are sent to a
+        human. ``None`` routes every language.
+    cv : int, default=3
+        Cross-validation folds.
+    max_chars : int, default=20000
+        Longer texts are cut to this many characters (flagged).
+    random_state : int, default=0
+        Seed of the fold split and the SVM.
+    """
+
+    usecase = "textclass"
+
+    def __init__(
+        self,
+        *,
+        text_col: str = "text",
+        target_col: str | None = None,
+        id_col: str | None = None,
+        categories: Mapping[str, str] | None = None,
+        model: ModelKind = "auto",
+        target_precision: float = 0.9,
+        languages: Sequence[str] | None = ("en",),
+        cv: int = 3,
+        max_chars: int = 20_000,
+        random_state: int = 0,
+    ) -> None:
+        self.text_col = text_col
+        self.target_col = target_col
+        self.id_col = id_col
+        self.categories = categories
+        self.model = model
+        self.target_precision = target_precision
+        self.languages = languages
+        self.cv = cv
+        self.max_chars = max_chars
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, data: Any) -> Self:
+        """Learn the categories from labelled texts, or set up zero-shot routing.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+            One row per text with ``text_col`` (and ``target_col``); not modified.
+
+        Returns
+        -------
+        TextClassifier
+            ``self``, fitted.
+
+        Raises
+        ------
+        SchemaError
+            If the text, id or target column is absent.
+        ParameterError
+            If neither ``target_col`` nor ``categories`` is given, or a parameter is out of
+            range.
+        InputError
+            If the table is empty, no text is usable, the target has a single class or a
+            class has fewer than two usable texts.
+        """
+        where = "TextClassifier.fit"
+        self._check_params(where)
+        frame, texts, status, _ = self._texts(data, where)
+        usable = np.isin(status, ["ok", "truncated"])
+        if not usable.any():
+            raise InputError(
+                f"None of the {len(frame):,} texts can be used (empty or another language).",
+                where=f"{where}(text_col={self.text_col!r})",
+                fix="Check that --text names the column holding the texts.",
+            )
+        self.notes_ = self._notes(status)
+        if self.target_col is None:
+            self._fit_zero_shot([t for t, u in zip(texts, usable, strict=True) if u])
+        else:
+            y = target_values(frame, self.target_col, where)
+            keep = usable & pd.notna(y)
+            self._fit_trained(
+                [t for t, k in zip(texts, keep, strict=True) if k],
+                np.array([str(v) for v in y[keep]], dtype=object),
+                where,
+            )
+        self.n_texts_ = len(frame)
+        self.status_counts_ = {str(k): int(v) for k, v in Counter(status.tolist()).items()}
+        return self
+
+    def _check_params(self, where: str) -> None:
+        if self.target_col is None and not self.categories:
+            raise ParameterError(
+                "Routing needs labelled texts or category descriptions.",
+                where=where,
+                fix="Pass the label column with --target, or categories={name: description} "
+                "for zero-shot routing.",
+            )
+        if self.model not in ("auto", "logistic", "svm"):
+            raise ParameterError(
+                f"Unknown model {self.model!r}.",
+                where=f"{where}(model=...)",
+                fix="Use 'auto', 'logistic' or 'svm'.",
+            )
+        if not 0 < float(self.target_precision) <= 1:
+            raise ParameterError(
+                f"target_precision must be in (0, 1], got {self.target_precision!r}.",
+                where=f"{where}(target_precision=...)",
+                fix="Use for example 0.9.",
+            )
+        if int(self.cv) < 2:
+            raise ParameterError(
+                f"cv must be at least 2, got {self.cv!r}.", where=where, fix="Use cv=3."
+            )
+
+    def _texts(
+        self, data: Any, where: str
+    ) -> tuple[pd.DataFrame, list[str], np.ndarray, list[str]]:
+        frame, prepared, languages = read_texts(
+            data,
+            text_col=self.text_col,
+            id_col=self.id_col,
+            where=where,
+            max_chars=int(self.max_chars),
+        )
+        status = prepared.status
+        if self.languages is not None:
+            status = status_with_language(status, languages, self.languages)
+        return frame, prepared.texts, status, languages
+
+    def _notes(self, status: np.ndarray) -> list[str]:
+        counts = Counter(status.tolist())
+        n = len(status)
+        notes = []
+        if counts.get("empty"):
+            notes.append(f"{counts['empty']:,} of {n:,} texts are empty: not routed.")
+        if counts.get("other_language"):
+            notes.append(
+                f"{counts['other_language']:,} of {n:,} texts are in another language: "
+                "sent to a human."
+            )
+        if counts.get("truncated"):
+            notes.append(
+                f"{counts['truncated']:,} of {n:,} texts were cut to "
+                f"{int(self.max_chars):,} characters."
+            )
+        return notes
+
+    def _fit_zero_shot(self, texts: list[str]) -> None:
+        assert self.categories is not None
+        names = [str(k) for k in self.categories]
+        docs = [f"{name} {name} {desc}" for name, desc in self.categories.items()]
+        features = _features()
+        with threadpool_limits(1):
+            features.fit([*texts, *docs])
+            profiles = features.transform(docs)
+        self.features_ = features
+        self.profiles_ = _row_normalise(profiles)
+        self.estimator_ = None
+        self.classes_ = names
+        self.method_ = "zero-shot"
+        self.temperature_ = 0.05
+        self.threshold_ = 0.0
+        self.candidates_: list[dict[str, Any]] = []
+        self.cv_metrics_: dict[str, Any] = {}
+        self.abstain_curve_: dict[str, list[float]] = {}
+
+    def _fit_trained(self, texts: list[str], y: np.ndarray, where: str) -> None:
+        counts = Counter(y.tolist())
+        if len(counts) < 2:
+            raise InputError(
+                f"Only one category ({next(iter(counts))!r}) has usable texts.",
+                where=f"{where}(target_col={self.target_col!r})",
+                fix="Pass labelled texts of at least two categories.",
+            )
+        rare = sorted(c for c, n in counts.items() if n < 2)
+        if rare:
+            raise InputError(
+                f"Categories {', '.join(rare)} have fewer than two labelled texts.",
+                where=f"{where}(target_col={self.target_col!r})",
+                fix="Label more texts of those categories or merge them into others.",
+            )
+        classes = sorted(counts)
+        codes = np.searchsorted(classes, y)
+        folds = list(
+            StratifiedKFold(
+                min(int(self.cv), min(counts.values())),
+                shuffle=True,
+                random_state=self.random_state,
+            ).split(np.zeros(len(y)), codes)
+        )
+        with threadpool_limits(1):
+            features = _features().fit(texts)
+            X = features.transform(texts).tocsr()
+            n_words = len(features.transformer_list[0][1].vocabulary_)
+            best_scores, best = self._choose(X, n_words, codes, folds)
+        self.temperature_ = _temperature(best_scores, codes)
+        proba = softmax(best_scores / self.temperature_, axis=1)
+        predicted = proba.argmax(axis=1)
+        confidence = proba.max(axis=1)
+        correct = predicted == codes
+        self.threshold_ = _threshold(confidence, correct, float(self.target_precision))
+        curve = _abstain_curve(confidence, correct)
+        step = max(1, len(confidence) // 200)
+        self.abstain_curve_ = {k: [float(v) for v in vals[::step]] for k, vals in curve.items()}
+        answered = confidence >= self.threshold_
+        evaluation = routing_metrics(
+            np.asarray(classes)[codes], np.asarray(classes)[predicted], answered
+        )
+        self.cv_metrics_ = evaluation.to_dict()
+        if best["features"] == "words":
+            features = _features(words_only=True).fit(texts)
+            X = features.transform(texts)
+        estimator = _estimator(best["model"], best["C"], self.random_state)
+        with threadpool_limits(1):
+            estimator.fit(X, codes)
+        self.features_ = features
+        self.estimator_ = estimator
+        self.classes_ = classes
+        self.best_ = dict(best)
+        self.method_ = f"{best['model']} ({best['features']})"
+        logger.info(
+            "TextClassifier: %s C=%g, CV accuracy %.3f, threshold %.3f",
+            self.method_,
+            best["C"],
+            best["cv_accuracy"],
+            self.threshold_,
+        )
+
+    def _choose(
+        self, X: sp.csr_matrix, n_words: int, codes: np.ndarray, folds: list[Any]
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        kinds = ("logistic", "svm") if self.model == "auto" else (str(self.model),)
+        plan: list[tuple[str, str, float]] = [
+            (kind, "words+chars", C) for kind in kinds for C in _GRIDS[kind]
+        ]
+        if "logistic" in kinds:
+            plan += [("logistic", "words", C) for C in _WORD_GRID]
+        self.candidates_ = []
+        best_scores = np.zeros(0)
+        best: dict[str, Any] = {}
+        for kind, feats, C in plan:
+            design = X[:, :n_words] if feats == "words" else X
+            scores = np.zeros((X.shape[0], int(codes.max()) + 1))
+            for train, test in folds:
+                model = clone(_estimator(kind, C, self.random_state)).fit(
+                    design[train], codes[train]
+                )
+                fold_scores = _decision(model, design[test])
+                scores[np.ix_(test, model.classes_)] = fold_scores
+                missing = np.setdiff1d(np.arange(scores.shape[1]), model.classes_)
+                scores[np.ix_(test, missing)] = -1e3
+            accuracy = float((scores.argmax(axis=1) == codes).mean())
+            row = {"model": kind, "features": feats, "C": C, "cv_accuracy": accuracy}
+            self.candidates_.append(row)
+            if not best or accuracy > best["cv_accuracy"]:
+                best, best_scores = row, scores
+        return best_scores, best
+
+    # ------------------------------------------------------------------ predict
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        with threadpool_limits(1):
+            X = self.features_.transform(texts)
+            if self.estimator_ is None:
+                similarity = (_row_normalise(X) @ self.profiles_.T).toarray()
+                return softmax(similarity / self.temperature_, axis=1)
+            scores = _decision(self.estimator_, X)
+        return softmax(scores / self.temperature_, axis=1)
+
+    def predict_proba(self, data: Any) -> pd.DataFrame:
+        """Return the calibrated probability of every category for each text.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+            One row per text with ``text_col``; not modified.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``id_col`` (or ``row``) and one column per category; rows that cannot be routed
+            (empty, other language) are missing.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        SchemaError
+            If the text or id column is absent.
+        """
+        self._check_fitted("predict_proba")
+        frame, texts, status, _ = self._texts(data, "TextClassifier.predict_proba")
+        usable = np.isin(status, ["ok", "truncated"])
+        proba = self._proba([t for t, u in zip(texts, usable, strict=True) if u])
+        out = output_key(frame, self.id_col)
+        full = np.full((len(frame), len(self.classes_)), np.nan)
+        full[usable] = proba
+        for j, name in enumerate(self.classes_):
+            out[name] = full[:, j]
+        return out
+
+    def predict(self, data: Any) -> pd.DataFrame:
+        """Route each text: its category, confidence, and whether to send it to a human.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+            One row per text with ``text_col`` (and ``id_col``); not modified.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per input row, in order: ``id_col`` (or ``row``), ``label`` (the most
+            probable category), ``confidence`` (its calibrated probability; zero-shot: a
+            softmax of similarities), ``second_label``, ``margin`` (difference of the two
+            largest probabilities), ``abstain`` (True below the threshold, for empty texts
+            and texts in another language), ``route`` (``label``, or ``"human"`` when
+            abstaining), ``language`` and ``status``.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        SchemaError
+            If the text or id column is absent.
+        """
+        self._check_fitted("predict")
+        frame, texts, status, languages = self._texts(data, "TextClassifier.predict")
+        usable = np.isin(status, ["ok", "truncated"])
+        proba = self._proba([t for t, u in zip(texts, usable, strict=True) if u])
+        n = len(frame)
+        out = output_key(frame, self.id_col)
+        label = np.full(n, None, dtype=object)
+        second = np.full(n, None, dtype=object)
+        confidence = np.full(n, np.nan)
+        margin = np.full(n, np.nan)
+        if len(proba):
+            order = np.argsort(-proba, axis=1)
+            names = np.asarray(self.classes_, dtype=object)
+            label[usable] = names[order[:, 0]]
+            second[usable] = names[order[:, 1]]
+            top = np.take_along_axis(proba, order[:, :2], axis=1)
+            confidence[usable] = top[:, 0]
+            margin[usable] = top[:, 0] - top[:, 1]
+        abstain = ~usable | (np.nan_to_num(confidence, nan=0.0) < self.threshold_)
+        if self.estimator_ is None:
+            abstain |= np.nan_to_num(margin, nan=0.0) <= 1e-9
+        out["label"] = label
+        out["confidence"] = confidence
+        out["second_label"] = second
+        out["margin"] = margin
+        out["abstain"] = abstain
+        out["route"] = np.where(abstain, "human", label)
+        out["language"] = [lang or None for lang in languages]
+        out["status"] = status
+        return out
+
+    def label_next(
+        self,
+        data: Any,
+        *,
+        n: int | None = None,
+        strategy: Literal["margin", "least_confidence"] = "margin",
+    ) -> pd.DataFrame:
+        """Order unlabelled texts by how much labelling them would teach the model.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+            Unlabelled texts with ``text_col``; not modified.
+        n : int, optional
+            Return only the first ``n``.
+        strategy : {"margin", "least_confidence"}, default="margin"
+            Smallest gap between the two most probable categories first, or lowest
+            confidence first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The :meth:`predict` columns for routable texts plus ``priority`` (1 = label
+            first), sorted by priority.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        ParameterError
+            If ``strategy`` is unknown.
+        """
+        self._check_fitted("label_next")
+        if strategy not in ("margin", "least_confidence"):
+            raise ParameterError(
+                f"Unknown strategy {strategy!r}.",
+                where="TextClassifier.label_next(strategy=...)",
+                fix="Use 'margin' or 'least_confidence'.",
+            )
+        routed = self.predict(data)
+        routed = routed[routed["label"].notna()]
+        key = "margin" if strategy == "margin" else "confidence"
+        routed = routed.sort_values(key, kind="stable", ignore_index=True)
+        routed["priority"] = np.arange(1, len(routed) + 1)
+        return routed if n is None else routed.head(n)
+
+    def evaluate(self, data: Any) -> RoutingEvaluation:
+        """Measure routing on labelled texts (held out from ``fit``).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+            Texts with ``text_col`` and the true category in ``target_col``.
+
+        Returns
+        -------
+        RoutingEvaluation
+            Accuracy, macro-F1, per-category precision/recall, the top confusion pairs,
+            and the share and precision of texts routed without a human.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        SchemaError
+            If the text or target column is absent.
+        ParameterError
+            If the model has no ``target_col`` (zero-shot) and the data has no
+            ``category`` column.
+        """
+        self._check_fitted("evaluate")
+        target = self.target_col or "category"
+        frame = read_texts(
+            data,
+            text_col=self.text_col,
+            id_col=self.id_col,
+            where="TextClassifier.evaluate",
+            max_chars=int(self.max_chars),
+        )[0]
+        if target not in frame:
+            raise ParameterError(
+                f"Evaluation needs the true categories, but column {target!r} is absent.",
+                where="TextClassifier.evaluate",
+                fix="Pass labelled texts with the category column used at fit.",
+            )
+        routed = self.predict(frame)
+        y = frame[target].to_numpy(dtype=object)
+        keep = routed["label"].notna().to_numpy() & pd.notna(y)
+        return routing_metrics(
+            y[keep], routed["label"].to_numpy()[keep], ~routed["abstain"].to_numpy()[keep]
+        )
+
+    def explain(self, *, top: int = 10) -> pd.DataFrame:
+        """List the words and word pieces that point to each category.
+
+        Parameters
+        ----------
+        top : int, default=10
+            Terms per category.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``category``, ``term`` and ``weight`` (the linear model's coefficient, or the
+            TF-IDF weight in the description for zero-shot), largest first.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
+        self._check_fitted("explain")
+        names = self.features_.get_feature_names_out()
+        if self.estimator_ is None:
+            weights = self.profiles_.toarray()
+        else:
+            weights = np.asarray(self.estimator_.coef_)
+            if weights.shape[0] == 1:
+                weights = np.vstack([-weights[0], weights[0]])
+        rows = []
+        for category, w in zip(self.classes_, weights, strict=True):
+            for j in np.argsort(-w, kind="stable")[:top]:
+                if w[j] > 0:
+                    term = str(names[j]).split("__", 1)[-1]
+                    rows.append({"category": category, "term": term, "weight": float(w[j])})
+        return pd.DataFrame(rows, columns=["category", "term", "weight"])
+
+    def summary(self) -> dict[str, Any]:
+        """Return the key facts of the fitted classifier as plain JSON-ready types.
+
+        Returns
+        -------
+        dict
+            ``method``, ``classes``, ``n_texts``, ``status_counts``, ``best`` (model,
+            features, C, CV accuracy), ``candidates``, ``temperature``, ``threshold``,
+            ``target_precision``, ``cv`` (out-of-fold accuracy, macro-F1, answered share
+            and precision, per-class table, confusions; empty for zero-shot) and ``notes``.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
+        self._check_fitted("summary")
+        return {
+            "usecase": self.usecase,
+            "method": self.method_,
+            "classes": list(self.classes_),
+            "n_texts": int(self.n_texts_),
+            "status_counts": dict(self.status_counts_),
+            "best": dict(getattr(self, "best_", {})),
+            "candidates": [dict(c) for c in self.candidates_],
+            "temperature": float(self.temperature_),
+            "threshold": float(self.threshold_),
+            "target_precision": float(self.target_precision),
+            "cv": dict(self.cv_metrics_),
+            "notes": list(self.notes_),
+        }
+
+
+def _row_normalise(X: Any) -> sp.csr_matrix:
+    X = sp.csr_matrix(X, dtype=np.float64)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
