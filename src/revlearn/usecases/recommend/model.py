@@ -275,7 +275,7 @@ class Recommender(UseCase):
             notes.append("The users table has no attribute with 2–30 values; no segments.")
             return
         labels = _segment_labels(users, cols)
-        codes, uniques = pd.factorize(labels)
+        codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
         index = pd.Index(self.users_)
         where_user = index.get_indexer(users[self.user_col].tolist())
         ok = (where_user >= 0) & (codes >= 0)
@@ -530,7 +530,7 @@ class Recommender(UseCase):
 
     # ------------------------------------------------------------------ other views
     def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
-        """Items most like one item: bought by the same users, or similar in text.
+        """Find the items most like one item: bought by the same users, or similar in text.
 
         Parameters
         ----------
