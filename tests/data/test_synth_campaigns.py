@@ -48,7 +48,7 @@ def test_logged_propensities_are_the_logging_policy():
 
 
 def test_policy_value_from_names_and_matrix():
-    visitors, truths = make_bandit_visitors(np.random.default_rng(3), 1000)
+    _visitors, truths = make_bandit_visitors(np.random.default_rng(3), 1000)
     p = truths["click_probability"]
     oracle = np.asarray(VARIANTS, dtype=object)[p.argmax(axis=1)]
     assert policy_value(p, oracle) == pytest.approx(p.max(axis=1).mean())

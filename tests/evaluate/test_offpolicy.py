@@ -1,4 +1,4 @@
-"""Off-policy estimates cover the true value of a policy computed from the simulator's probabilities."""
+"""Off-policy estimates cover the true value of a policy known from the simulator."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def small_log():
 
 def test_missing_propensities_is_a_clear_error(small_log):
     logged, target = small_log
-    with pytest.raises(SchemaError, match="propensities are missing.*propensity_col"):
+    with pytest.raises(SchemaError, match=r"propensities are missing.*propensity_col"):
         _estimate(logged.drop(columns="propensity"), target)
 
 
