@@ -421,21 +421,22 @@ class Recommender(UseCase):
     ) -> tuple[pd.DataFrame, int]:
         known = codes >= 0
         rows = np.maximum(codes, 0)
-        keep = sp.diags(known.astype(np.float32))
-        X = (keep @ self.X_[rows]).tocsr()
-        counts = (keep @ self.counts_[rows]).tocsr()
+        X = self.X_[rows]
+        if not known.all():
+            X = (sp.diags(known.astype(np.float32)) @ X).tocsr()
+            X.eliminate_zeros()
         history = np.diff(X.indptr) > 0
         model_rows = np.where(known, codes, -1)
+        is_popularity = isinstance(self.model_, Popularity)
+        popular_only = ~history | is_popularity
         scores = self.model_.scores(X, model_rows)
-        fallback = (
-            self.segments_.segment_rows(segments)
-            if self.segments_ is not None
-            else self.popularity_.scores(X, model_rows)
-        )
-        popular_only = ~history | isinstance(self.model_, Popularity)
-        if isinstance(self.model_, Popularity):
-            scores = fallback if self.segments_ is not None else scores
-        scores[~history] = fallback[~history]
+        if popular_only.any():
+            fallback = (
+                self.segments_.segment_rows(segments[popular_only])
+                if self.segments_ is not None
+                else self.popularity_.scores(X[popular_only], model_rows[popular_only])
+            )
+            scores[popular_only] = fallback
         n_warm = self.n_warm_items_
         scores[:, n_warm:] = -np.inf  # items nobody has bought: only through content
         seen = X.tocoo()
@@ -445,37 +446,41 @@ class Recommender(UseCase):
             if self.exclude_seen == "auto":
                 repeat = self.repeatable_[seen.col]
         scores = _normalise(scores)
-        cold_best = self._cold_items(X, scores)
+        anchors = self._cold_items(X, scores)
         if repeat.any():
+            counts = self.counts_[rows]
             c = np.asarray(counts[seen.row[repeat], seen.col[repeat]]).ravel()
             boost = np.minimum(c / 2.0, 1.0) * self.repeat_share_[seen.col[repeat]] * 1.5
             scores[seen.row[repeat], seen.col[repeat]] = np.where(c >= 2, boost, -np.inf)
         recs = selection.top_of(scores, k)
-        return self._reasons(recs, scores, X, segments, popular_only, cold_best), int(
+        return self._reasons(recs, scores, X, segments, popular_only, anchors), int(
             ((recs < 0).any(axis=1)).sum()
         )
 
-    def _cold_items(self, X: sp.csr_matrix, scores: np.ndarray) -> dict[tuple[int, int], int]:
-        """Put items nobody has bought into the lists of users whose items resemble them."""
+    def _cold_items(self, X: sp.csr_matrix, scores: np.ndarray) -> np.ndarray:
+        """Put items nobody has bought into the lists of users whose items resemble them.
+
+        Returns users × new items: the user's past item most like the new item (-1: none).
+        """
         n_warm = self.n_warm_items_
-        if self.content_ is None or n_warm == len(self.items_) or X.nnz == 0:
-            return {}
+        anchors = np.full((X.shape[0], len(self.items_) - n_warm), -1, np.int64)
+        if self.content_ is None or anchors.shape[1] == 0 or X.nnz == 0:
+            return anchors
         cold = np.arange(n_warm, len(self.items_))
         V = self.content_.vectors
-        sims = np.asarray((V[X.indices] @ V[cold].T).todense(), dtype=np.float32)  # nnz × cold
-        row_of_nz = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        best: dict[tuple[int, int], int] = {}
-        for c in range(len(cold)):
-            col = sims[:, c]
-            order = np.lexsort((-col, row_of_nz))
-            users_with = np.flatnonzero(np.diff(X.indptr) > 0)
-            top = order[X.indptr[:-1][users_with]]
-            value = col[top]
-            ok = value >= MIN_CONTENT_SIMILARITY
-            scores[users_with[ok], cold[c]] = value[ok]
-            for u, j in zip(users_with[ok], X.indices[top][ok], strict=True):
-                best[(int(u), int(cold[c]))] = int(j)
-        return best
+        sims = np.asarray((V[X.indices] @ V[cold].T).todense(), dtype=np.float32)  # nnz × new
+        sizes = np.diff(X.indptr)
+        with_rows = np.flatnonzero(sizes > 0)
+        starts = X.indptr[with_rows]
+        top = np.maximum.reduceat(sims, starts, axis=0)
+        slot = np.repeat(np.arange(len(with_rows)), sizes[with_rows])
+        position = np.where(sims == top[slot], np.arange(X.nnz)[:, None], X.nnz)
+        first = np.minimum(np.minimum.reduceat(position, starts, axis=0), X.nnz - 1)
+        ok = top >= MIN_CONTENT_SIMILARITY
+        rows, cols = np.nonzero(ok)
+        scores[with_rows[rows], cold[cols]] = top[rows, cols]
+        anchors[with_rows[rows], cols] = X.indices[first[rows, cols]]
+        return anchors
 
     def _reasons(
         self,
@@ -484,47 +489,33 @@ class Recommender(UseCase):
         X: sp.csr_matrix,
         segments: np.ndarray,
         popular_only: np.ndarray,
-        cold_best: dict[tuple[int, int], int],
+        anchors: np.ndarray,
     ) -> pd.DataFrame:
         past, _ = best_past_items(self.model_, X, recs)
+        names = np.array([str(v) for v in self.items_], dtype=object)
+        rows, cols = np.nonzero(recs >= 0)
+        items = recs[rows, cols]
+        reason = np.full(len(items), "liked by customers with similar tastes", dtype=object)
         verb = "rated" if self.rating_col is not None else "bought"
-        names = self.items_
-        seen = X.tolil().rows if X.nnz else [[] for _ in range(X.shape[0])]
-        out_rows, out_rank, out_item, out_score, out_reason = [], [], [], [], []
-        for r in range(recs.shape[0]):
-            label = (
-                self.segment_labels_[segments[r]]
-                if segments[r] >= 0 and self.segment_labels_
-                else None
-            )
-            held = set(seen[r])
-            for c, i in enumerate(recs[r]):
-                if i < 0:
-                    break
-                if i in held:
-                    reason = REPEAT
-                elif (r, int(i)) in cold_best:
-                    reason = f"similar to {names[cold_best[(r, int(i))]]}"
-                elif popular_only[r] or past[r, c] < 0:
-                    reason = (
-                        popular_reason(label)
-                        if popular_only[r]
-                        else "liked by customers with similar tastes"
-                    )
-                else:
-                    reason = f"because you {verb} {names[past[r, c]]}"
-                out_rows.append(r)
-                out_rank.append(c + 1)
-                out_item.append(names[i])
-                out_score.append(float(scores[r, i]))
-                out_reason.append(reason)
+        p = past[rows, cols]
+        reason[p >= 0] = f"because you {verb} " + names[p[p >= 0]]
+        labels = np.array(
+            [popular_reason(None)] + [popular_reason(s) for s in self.segment_labels_], dtype=object
+        )
+        pop = popular_only[rows]
+        reason[pop] = labels[segments[rows[pop]] + 1]
+        new = items >= self.n_warm_items_
+        anchor = anchors[rows[new], items[new] - self.n_warm_items_]
+        reason[np.flatnonzero(new)[anchor >= 0]] = "similar to " + names[anchor[anchor >= 0]]
+        held = np.asarray(X[rows, items]).ravel() > 0 if X.nnz else np.zeros(len(items), bool)
+        reason[held] = REPEAT
         return pd.DataFrame(
             {
-                "row": out_rows,
-                "rank": out_rank,
-                "item": out_item,
-                "score": np.round(out_score, 4),
-                "reason": out_reason,
+                "row": rows,
+                "rank": cols + 1,
+                "item": np.asarray(self.items_, dtype=object)[items],
+                "score": np.round(scores[rows, items].astype(float), 4),
+                "reason": reason,
             }
         )
 
@@ -789,14 +780,11 @@ def _item_texts(items: list[Any], table: pd.DataFrame, col: str) -> list[str]:
 
 
 def _normalise(scores: np.ndarray) -> np.ndarray:
-    """Scale each row so its best finite score is 1 (scores below 0 keep their order)."""
-    finite = np.where(np.isfinite(scores), scores, -np.inf)
-    top = finite.max(axis=1, keepdims=True)
-    low = np.where(np.isfinite(scores), scores, np.inf).min(axis=1, keepdims=True)
-    span = np.where(np.isfinite(top - low) & (top - low > 0), top - low, 1.0)
-    out = ((scores - low) / span).astype(np.float32)
-    out[~np.isfinite(scores)] = -np.inf
-    return out
+    """Scale each row in place so its best finite score is 1 (one pass, no copies)."""
+    top = scores.max(axis=1)
+    scale = np.where(np.isfinite(top) & (top > 0), 1.0 / np.where(top > 0, top, 1.0), 1.0)
+    scores *= scale[:, None].astype(np.float32)
+    return scores
 
 
 def _otsu(values: np.ndarray) -> float:

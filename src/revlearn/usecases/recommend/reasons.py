@@ -35,19 +35,20 @@ def best_past_items(
     if X.nnz == 0:
         return best, strength
     row_of_nz = np.repeat(np.arange(n_users), sizes)
-    starts = X.indptr[:-1][sizes > 0]
-    users_with = np.flatnonzero(sizes > 0)
-    for c in range(k):
-        rec = recs[row_of_nz, c]
-        ok = rec >= 0
-        values = np.full(X.nnz, -np.inf, np.float32)
-        if ok.any():
-            values[ok] = model.support(X.indices[ok], rec[ok])
-        values[X.indices == rec] = -np.inf  # an item does not explain itself
-        order = np.lexsort((-values, row_of_nz))
-        top = order[starts]
-        best[users_with, c] = X.indices[top]
-        strength[users_with, c] = values[top]
+    rec = recs[row_of_nz]  # nnz × k: each past item against each recommendation of its user
+    past = np.broadcast_to(X.indices[:, None], rec.shape)
+    ok = (rec >= 0) & (past != rec)  # an item does not explain itself
+    values = np.full(rec.shape, -np.inf, np.float32)
+    if ok.any():
+        values[ok] = model.support(past[ok], rec[ok])
+    with_rows = np.flatnonzero(sizes > 0)
+    starts = X.indptr[with_rows]
+    top = np.maximum.reduceat(values, starts, axis=0)
+    slot = np.repeat(np.arange(len(with_rows)), sizes[with_rows])
+    position = np.where(values == top[slot], np.arange(X.nnz)[:, None], X.nnz)
+    first = np.minimum(np.minimum.reduceat(position, starts, axis=0), X.nnz - 1)
+    best[with_rows] = X.indices[first]
+    strength[with_rows] = top
     best[~np.isfinite(strength) | (strength <= 0)] = -1
     strength[~np.isfinite(strength)] = 0.0
     return best, strength

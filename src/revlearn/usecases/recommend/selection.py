@@ -37,6 +37,8 @@ BPR_MAX_PAIRS = 60_000
 VALIDATION_USERS = 3_000
 HOLDOUT_SHARE = 0.2
 BATCH = 2_000
+#: Beyond this many user–item pairs the backtest runs on a random sample of users.
+BACKTEST_MAX_PAIRS = 400_000
 
 
 @dataclass
@@ -62,17 +64,12 @@ def candidate_grid(
     method: str, n_items: int, n_pairs: int, context: Context
 ) -> list[tuple[str, dict[str, Any]]]:
     """(family, settings) pairs the backtest compares for ``method``."""
-    density = n_pairs / max(n_items, 1)  # mean users per item
-    ease_l2 = sorted(
-        {max(round(float(v), 1), 1.0) for v in (2 * density, 6 * density, 15 * density)}
-    )
+    ease_scales = (2.0, 6.0, 15.0) if n_items <= 2_500 else (6.0,)
     grid: dict[str, list[dict[str, Any]]] = {
         "popularity": [{}],
         "segment_popularity": [{}] if context.user_segment is not None else [],
         "item_knn": [{"neighbours": 50}, {"neighbours": 200}],
-        "ease": [{"l2": v} for v in (ease_l2 if n_items <= 5_000 else ease_l2[1:2])]
-        if n_items <= EASE_MAX_ITEMS
-        else [],
+        "ease": [{"l2_scale": v} for v in ease_scales] if n_items <= EASE_MAX_ITEMS else [],
         "als": [{"factors": 32, "regularization": 0.05, "bm25": False}]
         if implicit_available()
         else [],
@@ -100,7 +97,9 @@ def fit_candidate(name: str, settings: dict[str, Any], X: sp.csr_matrix, context
         weighted = X if context.decay is None else X.multiply(context.decay).tocsr()
         return ItemKNN.fit(weighted, **settings)
     if name == "ease":
-        return EASE.fit(X, **settings)
+        # λ grows with the data: a multiple of the mean number of users per item.
+        l2 = max(settings.get("l2_scale", 6.0) * X.nnz / max(X.shape[1], 1), 1.0)
+        return EASE.fit(X, l2=l2)
     if name in ("als", "bpr"):
         return Factors.fit(X, kind=name, random_state=context.random_state, **settings)
     if name == "content":
@@ -125,14 +124,32 @@ def top_items(
 
 
 def top_of(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of the k best finite scores per row, best first; -1 pads."""
+    """Column indices of the k best finite scores per row, best first; -1 pads.
+
+    On wide rows it first keeps the k blocks (of 64 columns) with the highest maxima — the
+    top k always lie in them — so the exact partition runs on k × 64 columns, not all.
+    """
+    n_rows, n = scores.shape
+    if n >= 16 * 64 and k * 64 < n // 2:
+        block_max = np.maximum.reduceat(scores, np.arange(0, n, 64), axis=1)
+        best_blocks = np.argpartition(-block_max, k - 1, axis=1)[:, :k]
+        columns = (best_blocks[:, :, None] * 64 + np.arange(64)).reshape(n_rows, -1)
+        outside = columns >= n
+        columns[outside] = n - 1
+        values = np.take_along_axis(scores, columns, axis=1)
+        values[outside] = -np.inf
+        local = _exact_top(values, k)
+        return np.where(local >= 0, np.take_along_axis(columns, np.maximum(local, 0), axis=1), -1)
+    return _exact_top(scores, k)
+
+
+def _exact_top(scores: np.ndarray, k: int) -> np.ndarray:
     n = scores.shape[1]
     kk = min(k, n)
-    part = (
-        np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        if kk < n
-        else np.tile(np.arange(n), (len(scores), 1))
-    )
+    if kk < n:
+        part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+    else:
+        part = np.tile(np.arange(n), (len(scores), 1))
     vals = np.take_along_axis(scores, part, axis=1)
     order = np.argsort(-vals, axis=1, kind="stable")
     idx = np.take_along_axis(part, order, axis=1)
@@ -170,27 +187,40 @@ def backtest(
     context: Context,
     k: int,
 ) -> list[dict[str, Any]]:
-    """Fit each candidate on the training pairs and score it on the held-out pairs."""
-    shape = X.shape
+    """Fit each candidate on the training pairs and score it on the held-out pairs.
+
+    On large data a random sample of users (about ``BACKTEST_MAX_PAIRS`` pairs) takes part,
+    renumbered so that the candidates fit on the sample only.
+    """
+    rng = np.random.default_rng(context.random_state)
+    n_users = X.shape[0]
+    members = np.arange(n_users)
+    if X.nnz > BACKTEST_MAX_PAIRS:
+        share = BACKTEST_MAX_PAIRS / X.nnz
+        members = np.flatnonzero(rng.random(n_users) < share)
+    new_code = np.full(n_users, -1, np.int64)
+    new_code[members] = np.arange(len(members))
+    inside = new_code[user_codes] >= 0
+    shape = (len(members), X.shape[1])
+    tr, te = inside & ~held, inside & held
     train = sp.csr_matrix(
-        (np.ones(int((~held).sum()), np.float32), (user_codes[~held], item_codes[~held])),
+        (np.ones(int(tr.sum()), np.float32), (new_code[user_codes[tr]], item_codes[tr])),
         shape=shape,
     )
     test = sp.csr_matrix(
-        (np.ones(int(held.sum()), bool), (user_codes[held], item_codes[held])), shape=shape
+        (np.ones(int(te.sum()), bool), (new_code[user_codes[te]], item_codes[te])), shape=shape
     )
-    users = np.unique(user_codes[held])
-    rng = np.random.default_rng(context.random_state)
+    users = np.unique(new_code[user_codes[te]])
     if len(users) > VALIDATION_USERS:
         users = np.sort(rng.choice(users, VALIDATION_USERS, replace=False))
     train_context = Context(
-        user_segment=context.user_segment,
+        user_segment=None if context.user_segment is None else context.user_segment[members],
         n_segments=context.n_segments,
         content=context.content,
-        decay=context.decay,
+        decay=None if context.decay is None else context.decay[members],
         random_state=context.random_state,
     )
-    popularity = np.asarray(train.sum(axis=0)).ravel() / max(shape[0], 1)
+    popularity = np.asarray(train.sum(axis=0)).ravel() / max(len(members), 1)
     results = []
     for name, settings in candidates:
         started = time.perf_counter()
