@@ -8,7 +8,9 @@ customer the eligible action with the highest expected value, ``P × value − c
 * **Response model**, chosen by cross-validated log-loss (folds grouped by customer) among
   one classifier per action (a T-learner) and one classifier with the action as a feature
   (an S-learner), each with logistic regression and LightGBM; the winner is refitted on the
-  whole history, LightGBM sigmoid-calibrated (``CalibratedClassifierCV``).
+  whole history, LightGBM sigmoid-calibrated (``CalibratedClassifierCV``). The customer
+  features go through :func:`revlearn.models.design.make_design` once (one-hot
+  categories, standardised numbers); the single model gets the action one-hot as well.
 * **Catalogue**: per action the value of a response (a number, or the customer column that
   holds it), the cost of a contact, an eligibility rule (a pandas query such as
   ``"tenure_months >= 3"`` or a 0/1 column) and an optional ``budget`` (most customers per
@@ -43,7 +45,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import Pipeline, make_pipeline
+from threadpoolctl import threadpool_limits
 
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
@@ -55,7 +57,6 @@ __all__ = ["NextBestAction", "cross_sell_candidates"]
 
 Structure = Literal["auto", "per-action", "single"]
 Learner = Literal["auto", "logistic", "lightgbm"]
-_ACTION_FEATURE = "nba_action"
 
 
 def cross_sell_candidates(
@@ -316,7 +317,10 @@ class NextBestAction(UseCase):
             out[:, j] = mask
         return out
 
-    def _history(self, data: Any, customers: pd.DataFrame, where: str) -> pd.DataFrame:
+    def _history(
+        self, data: Any, customers: pd.DataFrame, where: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Customer row, action name and 0/1 response of every usable history row."""
         frame = as_pandas(data, where=f"{where}(history)")
         cols = [self.customer_col, self.action_col, self.response_col]
         check_columns(frame, cols, where=f"{where}(history)", hint="Pass --action, --response.")
@@ -338,7 +342,8 @@ class NextBestAction(UseCase):
                 where=f"{where}(history, column={self.response_col!r})",
                 fix="Code a response as 1 and no response as 0.",
             )
-        known = frame[self.customer_col].isin(customers[self.customer_col])
+        position = pd.Index(customers[self.customer_col]).get_indexer(frame[self.customer_col])
+        known = position >= 0
         if not known.any():
             raise InputError(
                 "No customer of the history is in the customer table.",
@@ -352,13 +357,8 @@ class NextBestAction(UseCase):
                 RevlearnWarning,
                 stacklevel=3,
             )
-        rows = frame[known]
-        feats = customers.set_index(self.customer_col).loc[rows[self.customer_col]]
-        out = feats[self.feature_cols_].reset_index(drop=True)
-        out[_ACTION_FEATURE] = actions[known].to_numpy()
-        out["__y__"] = response[known].to_numpy().astype(int)
-        out["__group__"] = rows[self.customer_col].astype(str).to_numpy()
-        return out
+        y = response.to_numpy()[known].astype(np.int64)
+        return position[known], actions.to_numpy()[known], y
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -411,8 +411,8 @@ class NextBestAction(UseCase):
         )
         check_columns(table, self.feature_cols_, where=where, hint="Pass feature_cols=[...].")
         self._catalogue(catalogue, table, where)
-        rows = self._history(history, table, where)
-        counts = rows.groupby(_ACTION_FEATURE)["__y__"].agg(["size", "mean"])
+        position, actions, y = self._history(history, table, where)
+        counts = pd.Series(y).groupby(actions).agg(["size", "mean"])
         self.history_counts_ = {str(a): int(n) for a, n in counts["size"].items()}
         self.response_rates_ = {str(a): float(m) for a, m in counts["mean"].items()}
         modelled = [a for a in self.actions_ if a in self.history_counts_]
@@ -425,62 +425,80 @@ class NextBestAction(UseCase):
                 stacklevel=2,
             )
         self.modelled_actions_ = modelled
-        numeric = [c for c in self.feature_cols_ if pd.api.types.is_numeric_dtype(table[c])]
+        features = table[self.feature_cols_]
+        numeric = [c for c in self.feature_cols_ if pd.api.types.is_numeric_dtype(features[c])]
         self.numeric_cols_ = numeric
         self.categorical_cols_ = [c for c in self.feature_cols_ if c not in numeric]
-        self.cv_scores_ = self._select(rows)
-        best = min(self.cv_scores_, key=lambda s: s["log_loss"])
-        self.structure_, self.learner_ = str(best["structure"]), str(best["learner"])
-        self.models_ = self._fit_models(rows, self.structure_, self.learner_, final=True)
+        with threadpool_limits(1):
+            design = make_design(numeric=numeric, categorical=self.categorical_cols_)
+            self.design_ = design.fit(features)
+            X = np.asarray(self.design_.transform(features))[position]
+            codes = pd.Index(modelled).get_indexer(actions)
+            groups = position
+            self.cv_scores_ = self._select(X, codes, y, groups)
+            best = min(self.cv_scores_, key=lambda s: s["log_loss"])
+            self.structure_, self.learner_ = str(best["structure"]), str(best["learner"])
+            self.models_ = self._fit_models(X, codes, y, self.structure_, self.learner_, True)
         self.plan_ = self._plan_figures(self.predict(table, candidates=candidates))
         return self
 
-    def _pipeline(self, learner: str, with_action: bool) -> Pipeline:
-        cat = [*self.categorical_cols_, *([_ACTION_FEATURE] if with_action else [])]
-        if learner == "logistic":
-            design = make_design(numeric=self.numeric_cols_, categorical=cat)
-            return make_pipeline(design, LogisticRegression(max_iter=1000))
-        design = make_design(numeric=self.numeric_cols_, categorical=cat, flavour="native")
-        return make_pipeline(design, _lightgbm())
+    def _with_action(self, X: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        onehot = np.zeros((len(X), len(self.modelled_actions_)))
+        onehot[np.arange(len(X)), codes] = 1.0
+        return np.hstack([X, onehot])
 
     def _fit_models(
-        self, rows: pd.DataFrame, structure: str, learner: str, *, final: bool
+        self,
+        X: np.ndarray,
+        codes: np.ndarray,
+        y: np.ndarray,
+        structure: str,
+        learner: str,
+        final: bool,
     ) -> dict[str, Any]:
-        def fit_one(part: pd.DataFrame, with_action: bool) -> Any:
-            y = part["__y__"].to_numpy()
-            if y.min() == y.max() or len(y) < 20 or min(y.sum(), len(y) - y.sum()) < 3:
-                return float(y.mean())  # too little to learn from: the observed rate
-            pipe = self._pipeline(learner, with_action)
+        def fit_one(Xp: np.ndarray, yp: np.ndarray) -> Any:
+            positives = int(yp.sum())
+            if len(yp) < 20 or min(positives, len(yp) - positives) < 3:
+                return float(yp.mean())  # too little to learn from: the observed rate
+            model: Any = LogisticRegression(max_iter=1000) if learner == "logistic" else _lightgbm()
             if final and learner == "lightgbm":
-                pipe = CalibratedClassifierCV(pipe, method="sigmoid", cv=3)
-            return pipe.fit(part, y)
+                model = CalibratedClassifierCV(model, method="sigmoid", cv=3)
+            return model.fit(Xp, yp)
 
         if structure == "single":
-            return {"__all__": fit_one(rows, True)}
-        return {a: fit_one(rows[rows[_ACTION_FEATURE] == a], False) for a in self.modelled_actions_}
+            return {"__all__": fit_one(self._with_action(X, codes), y)}
+        return {
+            a: fit_one(X[codes == j], y[codes == j]) for j, a in enumerate(self.modelled_actions_)
+        }
 
-    def _probability(self, models: dict[str, Any], X: pd.DataFrame, action: str) -> np.ndarray:
-        model = models.get("__all__", models.get(action))
-        if model is None:
+    def _probability(self, models: dict[str, Any], X: np.ndarray, action: str) -> np.ndarray:
+        if action not in self.modelled_actions_:
             return np.full(len(X), np.nan)
+        model = models.get("__all__", models.get(action))
         if isinstance(model, float):
             return np.full(len(X), model)
-        return np.asarray(model.predict_proba(X.assign(**{_ACTION_FEATURE: action}))[:, 1])
+        if "__all__" in models:
+            code = self.modelled_actions_.index(action)
+            X = self._with_action(X, np.full(len(X), code))
+        return np.asarray(model.predict_proba(X)[:, 1])
 
-    def _select(self, rows: pd.DataFrame) -> list[dict[str, Any]]:
+    def _select(
+        self, X: np.ndarray, codes: np.ndarray, y: np.ndarray, groups: np.ndarray
+    ) -> list[dict[str, Any]]:
         structures = ["per-action", "single"] if self.structure == "auto" else [self.structure]
         learners = ["logistic", "lightgbm"] if self.learner == "auto" else [self.learner]
         folds = GroupKFold(n_splits=self.n_folds, shuffle=True, random_state=self.random_state)
-        y = rows["__y__"].to_numpy()
         scores = []
         for structure in structures:
             for learner in learners:
-                out = np.zeros(len(rows))
-                for train, test in folds.split(rows, y, groups=rows["__group__"]):
-                    models = self._fit_models(rows.iloc[train], structure, learner, final=False)
-                    part = rows.iloc[test]
-                    for action, idx in part.groupby(_ACTION_FEATURE).indices.items():
-                        out[test[idx]] = self._probability(models, part.iloc[idx], str(action))
+                out = np.zeros(len(y))
+                for train, test in folds.split(X, y, groups=groups):
+                    models = self._fit_models(
+                        X[train], codes[train], y[train], structure, learner, False
+                    )
+                    for j, action in enumerate(self.modelled_actions_):
+                        rows = test[codes[test] == j]
+                        out[rows] = self._probability(models, X[rows], action)
                 out = np.clip(np.nan_to_num(out, nan=float(y.mean())), 1e-6, 1 - 1e-6)
                 loss = float(log_loss(y, out, labels=[0, 1]))
                 scores.append({"structure": structure, "learner": learner, "log_loss": loss})
@@ -520,8 +538,9 @@ class NextBestAction(UseCase):
         table = self._customers(data, where)
         check_columns(table, self.feature_cols_, where=where, hint="Pass every feature column.")
         n = len(table)
-        X = table[self.feature_cols_].reset_index(drop=True)
-        prob = np.column_stack([self._probability(self.models_, X, a) for a in self.actions_])
+        with threadpool_limits(1):
+            X = np.asarray(self.design_.transform(table[self.feature_cols_]))
+            prob = np.column_stack([self._probability(self.models_, X, a) for a in self.actions_])
         value = np.column_stack(
             [
                 table[v].to_numpy(dtype=float) if isinstance(v, str) else np.full(n, v)
