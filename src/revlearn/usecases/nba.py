@@ -474,7 +474,7 @@ class NextBestAction(UseCase):
     def _probability(self, models: dict[str, Any], X: np.ndarray, action: str) -> np.ndarray:
         if action not in self.modelled_actions_:
             return np.full(len(X), np.nan)
-        model = models.get("__all__", models.get(action))
+        model: Any = models["__all__"] if "__all__" in models else models[action]
         if isinstance(model, float):
             return np.full(len(X), model)
         if "__all__" in models:
