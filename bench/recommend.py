@@ -172,7 +172,7 @@ def quality(name: str, train: pd.DataFrame, test: pd.DataFrame, **params: object
 def big(
     n_users: int = 100_000, n_items: int = 5_000, n: int = 1_000_000, seed: int = 0
 ) -> pd.DataFrame:
-    """Clustered tastes: 60 % of a user's picks from their cluster's items, the rest by popularity."""
+    """Clustered tastes: 60 % of picks from the user's cluster, the rest by popularity."""
     rng = np.random.default_rng(seed)
     popularity = 1.0 / (np.arange(n_items) + 10.0) ** 1.05
     popularity /= popularity.sum()

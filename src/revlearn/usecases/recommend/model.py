@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal, Self
 
@@ -28,13 +27,13 @@ import scipy.sparse as sp
 
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
-from revlearn.errors import NotFoundError, ParameterError, RevlearnWarning
-from revlearn.evaluate.ranking import score_lists
+from revlearn.errors import ParameterError
 from revlearn.usecases._base import UseCase
 from revlearn.usecases.recommend import selection
 from revlearn.usecases.recommend.candidates import Content, Popularity, SegmentPopularity
 from revlearn.usecases.recommend.interactions import Interactions, read_interactions
-from revlearn.usecases.recommend.reasons import REPEAT, best_past_items, popular_reason
+from revlearn.usecases.recommend.lists import RankedLists
+from revlearn.usecases.recommend.views import RecommenderViews
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +42,13 @@ __all__ = ["Recommender"]
 Method = Literal[
     "auto", "popularity", "segment_popularity", "item_knn", "ease", "als", "bpr", "content"
 ]
-#: A new item enters a user's list when its text cosine to one of their items reaches this.
-MIN_CONTENT_SIMILARITY = 0.3
 #: Items with fewer buyers do not vote on the repeat-purchase threshold.
 MIN_BUYERS_FOR_REPEAT = 5
 #: Below this repeat share nothing counts as a consumable.
 MIN_REPEAT_SHARE = 0.2
 
 
-class Recommender(UseCase):
+class Recommender(RankedLists, RecommenderViews, UseCase):
     """Recommend the next items for each user, each with a plain-language reason.
 
     Parameters
@@ -303,7 +300,9 @@ class Recommender(UseCase):
             results = selection.backtest(
                 self.X_, held, inter.user_codes, inter.item_codes, grid, context, self.k
             )
-            best = max(range(len(results)), key=lambda i: results[i]["ndcg"])
+            # The first (simplest, cheapest) candidate within 1 % of the best nDCG wins.
+            top = max(r["ndcg"] for r in results)
+            best = next(i for i, r in enumerate(results) if r["ndcg"] >= 0.99 * top)
             name, settings = grid[best]
         else:
             name, settings = grid[0]
@@ -393,352 +392,6 @@ class Recommender(UseCase):
             )
         return int(k)
 
-    def _rank(
-        self, ids: list[Any], codes: np.ndarray, segments: np.ndarray, k: int
-    ) -> pd.DataFrame:
-        parts = []
-        short = 0
-        for start in range(0, len(ids), selection.BATCH):
-            sl = slice(start, start + selection.BATCH)
-            frame, n_short = self._rank_batch(codes[sl], segments[sl], k)
-            frame["user"] = np.asarray(ids, dtype=object)[sl][frame.pop("row").to_numpy()]
-            parts.append(frame)
-            short += n_short
-        if short:
-            message = (
-                f"{short:,} of {len(ids):,} users have fewer than {k} items left to "
-                "recommend (they hold most of the catalogue); they get fewer rows."
-            )
-            logger.info(message)
-            warnings.warn(message, RevlearnWarning, stacklevel=3)
-        columns = ["user", "rank", "item", "score", "reason"]
-        if not parts:
-            return pd.DataFrame(columns=columns)
-        return pd.concat(parts, ignore_index=True)[columns]
-
-    def _rank_batch(
-        self, codes: np.ndarray, segments: np.ndarray, k: int
-    ) -> tuple[pd.DataFrame, int]:
-        known = codes >= 0
-        rows = np.maximum(codes, 0)
-        X = self.X_[rows]
-        if not known.all():
-            X = (sp.diags(known.astype(np.float32)) @ X).tocsr()
-            X.eliminate_zeros()
-        history = np.diff(X.indptr) > 0
-        model_rows = np.where(known, codes, -1)
-        is_popularity = isinstance(self.model_, Popularity)
-        popular_only = ~history | is_popularity
-        scores = self.model_.scores(X, model_rows)
-        if popular_only.any():
-            fallback = (
-                self.segments_.segment_rows(segments[popular_only])
-                if self.segments_ is not None
-                else self.popularity_.scores(X[popular_only], model_rows[popular_only])
-            )
-            scores[popular_only] = fallback
-        n_warm = self.n_warm_items_
-        scores[:, n_warm:] = -np.inf  # items nobody has bought: only through content
-        seen = X.tocoo()
-        repeat = np.zeros(seen.nnz, bool)
-        if self.exclude_seen is not False:
-            scores[seen.row, seen.col] = -np.inf
-            if self.exclude_seen == "auto":
-                repeat = self.repeatable_[seen.col]
-        scores = _normalise(scores)
-        anchors = self._cold_items(X, scores)
-        if repeat.any():
-            counts = self.counts_[rows]
-            c = np.asarray(counts[seen.row[repeat], seen.col[repeat]]).ravel()
-            boost = np.minimum(c / 2.0, 1.0) * self.repeat_share_[seen.col[repeat]] * 1.5
-            scores[seen.row[repeat], seen.col[repeat]] = np.where(c >= 2, boost, -np.inf)
-        recs = selection.top_of(scores, k)
-        return self._reasons(recs, scores, X, segments, popular_only, anchors), int(
-            ((recs < 0).any(axis=1)).sum()
-        )
-
-    def _cold_items(self, X: sp.csr_matrix, scores: np.ndarray) -> np.ndarray:
-        """Put items nobody has bought into the lists of users whose items resemble them.
-
-        Returns users × new items: the user's past item most like the new item (-1: none).
-        """
-        n_warm = self.n_warm_items_
-        anchors = np.full((X.shape[0], len(self.items_) - n_warm), -1, np.int64)
-        if self.content_ is None or anchors.shape[1] == 0 or X.nnz == 0:
-            return anchors
-        cold = np.arange(n_warm, len(self.items_))
-        V = self.content_.vectors
-        sims = np.asarray((V[X.indices] @ V[cold].T).todense(), dtype=np.float32)  # nnz × new
-        sizes = np.diff(X.indptr)
-        with_rows = np.flatnonzero(sizes > 0)
-        starts = X.indptr[with_rows]
-        top = np.maximum.reduceat(sims, starts, axis=0)
-        slot = np.repeat(np.arange(len(with_rows)), sizes[with_rows])
-        position = np.where(sims == top[slot], np.arange(X.nnz)[:, None], X.nnz)
-        first = np.minimum(np.minimum.reduceat(position, starts, axis=0), X.nnz - 1)
-        ok = top >= MIN_CONTENT_SIMILARITY
-        rows, cols = np.nonzero(ok)
-        scores[with_rows[rows], cold[cols]] = top[rows, cols]
-        anchors[with_rows[rows], cols] = X.indices[first[rows, cols]]
-        return anchors
-
-    def _reasons(
-        self,
-        recs: np.ndarray,
-        scores: np.ndarray,
-        X: sp.csr_matrix,
-        segments: np.ndarray,
-        popular_only: np.ndarray,
-        anchors: np.ndarray,
-    ) -> pd.DataFrame:
-        past, _ = best_past_items(self.model_, X, recs)
-        names = np.array([str(v) for v in self.items_], dtype=object)
-        rows, cols = np.nonzero(recs >= 0)
-        items = recs[rows, cols]
-        reason = np.full(len(items), "liked by customers with similar tastes", dtype=object)
-        verb = "rated" if self.rating_col is not None else "bought"
-        p = past[rows, cols]
-        reason[p >= 0] = f"because you {verb} " + names[p[p >= 0]]
-        labels = np.array(
-            [popular_reason(None)] + [popular_reason(s) for s in self.segment_labels_], dtype=object
-        )
-        pop = popular_only[rows]
-        reason[pop] = labels[segments[rows[pop]] + 1]
-        new = items >= self.n_warm_items_
-        anchor = anchors[rows[new], items[new] - self.n_warm_items_]
-        reason[np.flatnonzero(new)[anchor >= 0]] = "similar to " + names[anchor[anchor >= 0]]
-        held = np.asarray(X[rows, items]).ravel() > 0 if X.nnz else np.zeros(len(items), bool)
-        reason[held] = REPEAT
-        return pd.DataFrame(
-            {
-                "row": rows,
-                "rank": cols + 1,
-                "item": np.asarray(self.items_, dtype=object)[items],
-                "score": np.round(scores[rows, items].astype(float), 4),
-                "reason": reason,
-            }
-        )
-
-    # ------------------------------------------------------------------ other views
-    def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
-        """Find the items most like one item: bought by the same users, or similar in text.
-
-        Parameters
-        ----------
-        item : object
-            An item id seen in training or listed in the items table.
-        k : int, default=10
-            How many similar items.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``item`` (the given item), ``rank``, ``similar_item``, ``score`` (cosine
-            in [0, 1]) and ``reason``.
-
-        Raises
-        ------
-        NotFoundError
-            If the item is unknown.
-        """
-        self._check_fitted("similar_items")
-        code = pd.Index(self.items_).get_indexer([item])[0]
-        if code < 0:
-            raise NotFoundError(
-                f"Item {item!r} is not in the training data or the items table.",
-                where="Recommender.similar_items(item=...)",
-                fix="Pass an item id from the interactions, e.g. "
-                f"{self.items_[int(np.argmax(self.popularity_.counts))]!r}.",
-            )
-        k = self._k(k)
-        Xc = self.X_.tocsc()
-        together = np.asarray((Xc.T @ Xc[:, code]).todense()).ravel()
-        norms = np.sqrt(np.diff(Xc.indptr).astype(float))
-        bought = together / np.maximum(norms * norms[code], 1e-12)
-        text = self.content_.similar(code) if self.content_ is not None else np.zeros_like(bought)
-        use_text = bought.max() <= 0 or code >= self.n_warm_items_
-        score = np.where(use_text, text, bought).astype(np.float32)
-        score[code] = -np.inf
-        score[score <= 0] = -np.inf
-        top = selection.top_of(score[None, :], k)[0]
-        top = top[top >= 0]
-        reasons = [
-            "similar description and attributes"
-            if use_text
-            else f"bought by the same customers ({int(together[j]):,} together)"
-            for j in top
-        ]
-        return pd.DataFrame(
-            {
-                "item": [item] * len(top),
-                "rank": np.arange(1, len(top) + 1),
-                "similar_item": [self.items_[j] for j in top],
-                "score": np.round(score[top].astype(float), 4),
-                "reason": reasons,
-            }
-        )
-
-    def evaluate(self, data: Any, ks: Sequence[int] = (1, 5, 10, 20)) -> pd.DataFrame:
-        """Score the recommendations on held-out interactions, beside popularity.
-
-        Parameters
-        ----------
-        data : pandas.DataFrame
-            Interactions kept out of training, with ``user_col`` and ``item_col``.
-        ks : sequence of int, default=(1, 5, 10, 20)
-            Cut-offs.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per model (``"revlearn"``, ``"popularity"``) and cut-off, with the
-            fields of :class:`~revlearn.evaluate.ranking.RankingMetrics` (precision,
-            recall, ndcg, map, hit_rate, coverage, novelty, diversity, n_users).
-
-        Raises
-        ------
-        SchemaError
-            If ``user_col`` or ``item_col`` is absent.
-        """
-        self._check_fitted("evaluate")
-        where = "Recommender.evaluate"
-        frame = as_pandas(data, where=where)
-        check_columns(
-            frame,
-            [self.user_col, self.item_col],
-            where=where,
-            hint="Pass held-out interactions with the training columns.",
-        )
-        items = pd.Index(self.items_).get_indexer(frame[self.item_col].tolist())
-        users = list(pd.unique(frame[self.user_col]))
-        user_pos = pd.Index(users).get_indexer(frame[self.user_col].tolist())
-        ok = items >= 0
-        relevant = sp.csr_matrix(
-            (np.ones(int(ok.sum()), bool), (user_pos[ok], items[ok])),
-            shape=(len(users), len(self.items_)),
-        )
-        L = max(ks)
-        codes = pd.Index(self.users_).get_indexer(users)
-        recs = np.full((len(users), L), -1, np.int64)
-        lists = self.recommend(users, k=L) if len(users) else pd.DataFrame()
-        if len(lists):
-            r = pd.Index(users).get_indexer(lists["user"].tolist())
-            recs[r, lists["rank"].to_numpy() - 1] = pd.Index(self.items_).get_indexer(
-                lists["item"].tolist()
-            )
-        known = np.maximum(codes, 0)
-        seen = sp.diags((codes >= 0).astype(np.float32)) @ self.X_[known]
-        pop = selection.top_items(
-            self.popularity_, seen.tocsr(), np.arange(len(users)), L, exclude=seen.tocsr()
-        )
-        share = self.popularity_.counts / max(self.n_warm_users_, 1)
-        vectors = self.content_.vectors if self.content_ is not None else self.X_.T.tocsr()
-        rows = []
-        for name, lists_ in (("revlearn", recs), ("popularity", pop)):
-            for k in ks:
-                m = score_lists(lists_, relevant, k, popularity=share, item_vectors=vectors)
-                rows.append({"model": name, **m.to_dict()})
-        return pd.DataFrame(rows)
-
-    def summary(self) -> dict[str, Any]:
-        """Return the key fitted figures as plain JSON-ready types.
-
-        Returns
-        -------
-        dict
-            ``method`` (chosen), ``settings``, ``validation`` (how the backtest split),
-            ``candidates`` (one mapping per candidate: method, settings, ndcg, precision,
-            recall, coverage, seconds), ``validation_ndcg`` and ``popularity_ndcg`` at
-            ``k``, ``n_users``, ``n_items``, ``n_interactions``, ``n_pairs``,
-            ``new_items`` (reachable by content only), ``repeat_items`` and
-            ``repeat_threshold``, ``segments``, ``fit_seconds`` and ``notes``.
-        """
-        self._check_fitted("summary")
-        by_name = {r["method"]: r for r in self.backtest_}
-        chosen = [
-            r
-            for r in self.backtest_
-            if r["method"] == self.method_ and r["settings"] == self.settings_
-        ]
-        return {
-            "method": self.method_,
-            "settings": {k: float(v) for k, v in self.settings_.items()},
-            "validation": self.validation_,
-            "k": int(self.k),
-            "candidates": [
-                {**r, "settings": {k: float(v) for k, v in r["settings"].items()}}
-                for r in self.backtest_
-            ],
-            "validation_ndcg": float(chosen[0]["ndcg"]) if chosen else None,
-            "popularity_ndcg": float(by_name["popularity"]["ndcg"])
-            if "popularity" in by_name
-            else None,
-            "n_users": int(self.n_warm_users_),
-            "n_items": len(self.items_),
-            "n_interactions": int(self.n_interactions_),
-            "n_pairs": int(self.n_pairs_),
-            "new_items": int(len(self.items_) - self.n_warm_items_),
-            "repeat_items": int(self.repeatable_.sum()),
-            "repeat_threshold": self.repeat_threshold_,
-            "segments": list(self.segment_labels_),
-            "fit_seconds": float(self.fit_seconds_),
-            "notes": list(self.notes_),
-        }
-
-    def explain(self, user: Any = None) -> pd.DataFrame:
-        """Show why: the model comparison, or one user's history beside their list.
-
-        Parameters
-        ----------
-        user : object, optional
-            A user id. Without it, the backtest table of the candidate models.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Without ``user``: one row per candidate (method, settings, ndcg, precision,
-            recall, coverage, seconds, chosen). With ``user``: their recommendations
-            (rank, item, score, reason) followed by their past items (``rank`` empty,
-            ``reason`` "bought N times").
-
-        Raises
-        ------
-        NotFoundError
-            If ``user`` is not a known user.
-        """
-        self._check_fitted("explain")
-        if user is None:
-            table = pd.DataFrame(self.backtest_)
-            if len(table):
-                table["chosen"] = (table["method"] == self.method_) & (
-                    table["settings"].map(lambda s: s == self.settings_)
-                )
-                table["settings"] = table["settings"].map(
-                    lambda s: ", ".join(f"{k}={v:g}" for k, v in s.items())
-                )
-            return table
-        code = pd.Index(self.users_).get_indexer([user])[0]
-        if code < 0:
-            raise NotFoundError(
-                f"User {user!r} is not in the training data.",
-                where="Recommender.explain(user=...)",
-                fix="Pass a user id from the interactions.",
-            )
-        recs = self.recommend([user])
-        row = self.counts_[code].tocoo()
-        history = pd.DataFrame(
-            {
-                "user": user,
-                "rank": pd.NA,
-                "item": [self.items_[j] for j in row.col],
-                "score": np.nan,
-                "reason": [f"bought {int(c)} times" for c in row.data],
-            }
-        )
-        return pd.concat(
-            [recs.astype({"rank": "Int64"}), history.astype({"rank": "Int64"})], ignore_index=True
-        )
-
 
 def _extend(ids: np.ndarray, table: pd.DataFrame | None, col: str) -> list[Any]:
     """Ids seen in interactions, then those only in the side table (cold start)."""
@@ -777,14 +430,6 @@ def _item_texts(items: list[Any], table: pd.DataFrame, col: str) -> list[str]:
     joined = words.agg(" ".join, axis=1)
     lookup = dict(zip(joined.index.tolist(), joined.tolist(), strict=True))
     return [lookup.get(i, str(i)) for i in items]
-
-
-def _normalise(scores: np.ndarray) -> np.ndarray:
-    """Scale each row in place so its best finite score is 1 (one pass, no copies)."""
-    top = scores.max(axis=1)
-    scale = np.where(np.isfinite(top) & (top > 0), 1.0 / np.where(top > 0, top, 1.0), 1.0)
-    scores *= scale[:, None].astype(np.float32)
-    return scores
 
 
 def _otsu(values: np.ndarray) -> float:

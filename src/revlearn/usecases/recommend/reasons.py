@@ -28,7 +28,7 @@ def best_past_items(
     ``recs``' shape, vectorised over all (past item, recommendation) pairs.
     """
     X = X.tocsr()
-    n_users, k = recs.shape
+    n_users = recs.shape[0]
     best = np.full(recs.shape, -1, np.int64)
     strength = np.zeros(recs.shape, np.float32)
     sizes = np.diff(X.indptr)
