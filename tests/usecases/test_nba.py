@@ -237,3 +237,22 @@ def test_bad_input_is_a_clear_error(data):
         NextBestAction(holdout_share=0.9).fit(history, customers=customers, catalogue=catalogue)
     with pytest.raises(ParameterError, match="max_contacts"):
         NextBestAction(max_contacts=1.5).fit(history, customers=customers, catalogue=catalogue)
+
+
+def test_observed_value_is_the_mean_value_of_past_responses(data):
+    frames, _ = data
+    history = frames["history"].assign(
+        order_value=np.where(frames["history"]["action"] == "offer", 80.0, 10.0)
+    )
+    history.loc[history["responded"] == 0, "order_value"] = np.nan
+    catalogue = frames["catalogue"].assign(
+        value=lambda c: c["value"].where(c["action"] != "offer", "observed")
+    )
+    model = NextBestAction(value_col="order_value", **FAST).fit(
+        history, customers=frames["customers"], catalogue=catalogue
+    )
+    assert model.action_values_[model.actions_.index("offer")] == pytest.approx(80.0)
+    plan = model.predict(frames["customers"])
+    assert (plan.loc[plan["action"] == "offer", "value"] == 80.0).all()
+    with pytest.raises(SchemaError, match="'observed' and pass value_col"):
+        NextBestAction(**FAST).fit(history, customers=frames["customers"], catalogue=catalogue)

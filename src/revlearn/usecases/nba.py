@@ -128,6 +128,10 @@ class NextBestAction(UseCase):
         The action, in the history and the catalogue (``--action``).
     response_col : str, default="responded"
         The 0/1 response to a past action, in the history (``--response``).
+    value_col : str, optional
+        The value of each response in the history (e.g. the order it led to); an action
+        whose catalogue value is ``"observed"`` is then worth the mean value of its past
+        responses (``--value``).
     feature_cols : sequence of str, optional
         Customer columns the response model uses; all but the id by default.
     nothing_action : str, default="nothing"
@@ -158,6 +162,7 @@ class NextBestAction(UseCase):
         customer_col: str = "customer_id",
         action_col: str = "action",
         response_col: str = "responded",
+        value_col: str | None = None,
         feature_cols: Sequence[str] | None = None,
         nothing_action: str = "nothing",
         cross_sell_action: str = "upsell",
@@ -171,6 +176,7 @@ class NextBestAction(UseCase):
         self.customer_col = customer_col
         self.action_col = action_col
         self.response_col = response_col
+        self.value_col = value_col
         self.feature_cols = feature_cols
         self.nothing_action = nothing_action
         self.cross_sell_action = cross_sell_action
@@ -258,13 +264,16 @@ class NextBestAction(UseCase):
                 values.append(float(number))
             elif isinstance(value, str) and value in customers.columns:
                 values.append(value)
+            elif value == "observed" and self.value_col is not None:
+                values.append(value)  # resolved from the history's value column
             else:
                 raise SchemaError(
                     f"The value of action {action!r} is {value!r}: neither a number nor a "
                     "customer column.",
                     where=f"{where}(catalogue, column='value')",
-                    fix="Give the value of a response as a number, or name the customer "
-                    "column that holds it (e.g. 'value' for a retention call).",
+                    fix="Give the value of a response as a number, name the customer "
+                    "column that holds it (e.g. 'value' for a retention call), or write "
+                    "'observed' and pass value_col (the history's value column).",
                 )
         cost = pd.to_numeric(frame["cost"], errors="coerce")
         if cost.isna().any() or (cost < 0).any():
@@ -358,7 +367,29 @@ class NextBestAction(UseCase):
                 stacklevel=3,
             )
         y = response.to_numpy()[known].astype(np.int64)
+        if "observed" in self.action_values_:
+            self._observed_values(frame[known], actions[known], y, where)
         return position[known], actions.to_numpy()[known], y
+
+    def _observed_values(
+        self, frame: pd.DataFrame, actions: pd.Series, y: np.ndarray, where: str
+    ) -> None:
+        """Replace ``"observed"`` catalogue values by the mean value of past responses."""
+        column = str(self.value_col)
+        check_columns(frame, [column], where=f"{where}(history)", hint="Pass value_col.")
+        amount = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        for j, value in enumerate(self.action_values_):
+            if value != "observed":
+                continue
+            rows = (actions.to_numpy() == self.actions_[j]) & (y == 1) & ~np.isnan(amount)
+            if not rows.any():
+                raise InputError(
+                    f"Action {self.actions_[j]!r} has the value 'observed' but no past "
+                    f"response with a value in {column!r}.",
+                    where=f"{where}(catalogue, column='value')",
+                    fix="Give its value as a number in the catalogue.",
+                )
+            self.action_values_[j] = float(amount[rows].mean())
 
     # ------------------------------------------------------------------ fit
     def fit(
