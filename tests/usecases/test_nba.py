@@ -83,7 +83,9 @@ def test_output_columns_and_reason(data, model):
         treated["expected_value"], treated["probability"] * treated["value"] - treated["cost"]
     )
     call = treated[treated["action"] == "retention call"].iloc[0]
-    assert call["reason"].startswith(f"retention call: {call['probability'] * 100:.0f} % chance")
+    assert call["reason"].startswith(
+        f"retention call: {call['probability'] * 100:.0f} % chance to keep"
+    )
     assert f"worth {call['value']:,.0f}" in call["reason"] and "best net value" in call["reason"]
     held = plan[plan["in_holdout"]]
     assert (held["action"] == "nothing").all()

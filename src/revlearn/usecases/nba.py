@@ -291,6 +291,10 @@ class NextBestAction(UseCase):
         self.action_costs_ = cost.astype(float).tolist()
         self.eligible_rules_ = ["" if pd.isna(r) else str(r).strip() for r in rules]
         self.budgets_ = [None if pd.isna(b) else int(b) for b in budget]
+        phrases = frame["response"] if "response" in frame.columns else pd.Series([""] * len(frame))
+        self.response_phrases_ = [
+            "of a response" if pd.isna(r) or not str(r).strip() else str(r).strip() for r in phrases
+        ]
         self._eligibility(customers, where)  # fail early on a bad rule
         if self.nothing_action not in self.actions_:
             self.actions_.append(self.nothing_action)
@@ -298,6 +302,7 @@ class NextBestAction(UseCase):
             self.action_costs_.append(0.0)
             self.eligible_rules_.append("")
             self.budgets_.append(None)
+            self.response_phrases_.append("of a response")
 
     def _eligibility(self, customers: pd.DataFrame, where: str) -> np.ndarray:
         out = np.ones((len(customers), len(self.actions_)), dtype=bool)
@@ -412,7 +417,8 @@ class NextBestAction(UseCase):
             One row per customer: ``customer_col`` and the features.
         catalogue : pandas.DataFrame, polars.DataFrame or pyarrow.Table
             One row per action: ``action_col``, ``value``, ``cost``; optional
-            ``eligible`` and ``budget``.
+            ``eligible``, ``budget`` and ``response`` (what a response is, for the
+            reasons: "to keep a customer"; "of a response" by default).
         candidates : pandas.DataFrame, optional
             Cross-sell candidates (see :func:`cross_sell_candidates`) for the plan of the
             fitted customers.
@@ -714,7 +720,7 @@ class NextBestAction(UseCase):
                     f" {items[i]}" if items[i] and names[j] == self.cross_sell_action else ""
                 )
                 text = (
-                    f"{what}: {prob[i, j] * 100:.0f} % chance of a response worth "
+                    f"{what}: {prob[i, j] * 100:.0f} % chance {self.response_phrases_[j]} worth "
                     f"{value[i, j]:,.0f} at a cost of {self.action_costs_[j]:,.2f} — "
                     + (
                         "best net value left within the cap and budgets"

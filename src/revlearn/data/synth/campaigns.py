@@ -206,11 +206,11 @@ def _response_probability(customers: pd.DataFrame) -> np.ndarray:
 
 #: Action catalogue of the NBA history: value per response, cost per contact, eligibility.
 _CATALOGUE = (
-    ("offer", 100.0, 5.0, ""),
-    ("retention call", "value", 25.0, "tenure_months >= 3"),
-    ("upsell", 120.0, 2.0, ""),
-    ("content", 40.0, 0.5, ""),
-    ("nothing", 0.0, 0.0, ""),
+    ("offer", 100.0, 5.0, "", "to take the offer"),
+    ("retention call", "value", 25.0, "tenure_months >= 3", "to keep a customer"),
+    ("upsell", 120.0, 2.0, "", "to buy the upgrade"),
+    ("content", 40.0, 0.5, "", "to engage"),
+    ("nothing", 0.0, 0.0, "", ""),
 )
 
 
@@ -235,7 +235,7 @@ def make_nba_history(
         ``price_sensitive``, ``region``, ``value``), ``history`` (``customer_id``,
         ``action``, ``responded``) and ``catalogue`` (``action``, ``value``: a number or
         the customer column holding it, ``cost``, ``eligible``: a pandas query, empty for
-        everyone).
+        everyone; ``response``: what a response is, for the reasons).
     truths : dict
         ``response_probability`` (array ``n_customers × 5``, :data:`NBA_ACTIONS` order),
         ``expected_value`` (same shape, P × value − cost, with ineligible actions at −inf),
@@ -264,7 +264,8 @@ def make_nba_history(
             "responded": responded.astype(np.int64),
         }
     )
-    catalogue = pd.DataFrame(_CATALOGUE, columns=["action", "value", "cost", "eligible"])
+    columns = ["action", "value", "cost", "eligible", "response"]
+    catalogue = pd.DataFrame(_CATALOGUE, columns=columns)
     values = np.column_stack(
         [
             customers[v].to_numpy(dtype=float) if isinstance(v, str) else np.full(n, float(v))
