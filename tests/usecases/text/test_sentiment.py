@@ -137,11 +137,11 @@ def test_save_and_load(tmp_path, reviews):
 
 def test_errors(reviews):
     frame, _ = reviews
-    with pytest.raises(SchemaError, match="'body' not found.*--text"):
+    with pytest.raises(SchemaError, match=r"'body' not found.*--text"):
         SentimentModel(text_col="body").fit(frame)
-    with pytest.raises(SchemaError, match="'stars' not found.*--target"):
+    with pytest.raises(SchemaError, match=r"'stars' not found.*--target"):
         SentimentModel(target_col="stars").fit(frame)
-    with pytest.raises(InputError, match="only 'positive'.*two classes"):
+    with pytest.raises(InputError, match=r"only 'positive'.*two classes"):
         SentimentModel(target_col="y").fit(pd.DataFrame({"text": ["a", "b"], "y": "positive"}))
     with pytest.raises(InputError, match="None of the 2 texts"):
         SentimentModel().fit(pd.DataFrame({"text": ["", "   "]}))
