@@ -169,14 +169,16 @@ def test_save_and_load_gives_the_same_recommendations(fitted, tmp_path) -> None:
     pd.testing.assert_frame_equal(loaded.recommend(users), fitted.recommend(users))
 
 
-@pytest.mark.parametrize("method", ["als", "bpr"])
-def test_factor_models_fit_and_save(shop, method, tmp_path) -> None:
+@pytest.mark.parametrize("method", ["als", "bpr", "hybrid", "item_knn", "content"])
+def test_each_family_fits_and_saves(shop, method, tmp_path) -> None:
     from revlearn.store.registry import Registry
     from revlearn.store.workspace import Workspace
 
-    inter, *_ = shop
-    model = Recommender(method=method).fit(inter)
-    assert model.method_ == method and isinstance(model.model_.user_factors, np.ndarray)
+    inter, items, *_ = shop
+    model = Recommender(method=method).fit(inter, items=items)
+    assert model.method_ == method
+    if method in ("als", "bpr"):
+        assert isinstance(model.model_.user_factors, np.ndarray)
     reg = Registry(Workspace(tmp_path / "ws"))
     reg.save(
         model, name="f", usecase="recommend", params=model.get_params(), metrics={}, fingerprint="f"

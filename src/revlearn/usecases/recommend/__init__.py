@@ -3,6 +3,7 @@
 * :mod:`revlearn.usecases.recommend.model` — :class:`Recommender`, the use case behind
   ``revlearn fit recommend``.
 * :mod:`revlearn.usecases.recommend.candidates` — the model families it chooses from.
+* :mod:`revlearn.usecases.recommend.hybrid` — LightGBM LambdaRank over their candidates.
 * :mod:`revlearn.usecases.recommend.selection` — the offline ranking backtest.
 * :mod:`revlearn.usecases.recommend.interactions` — checks and sparse coding of the input.
 """

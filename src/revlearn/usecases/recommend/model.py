@@ -5,7 +5,8 @@ quantity, optional timestamp), optional item attributes (category, brand, price,
 description) and optional user attributes (segment, company size). It picks its model per
 data set by an offline ranking backtest (:mod:`~revlearn.usecases.recommend.selection`)
 among popularity (overall and per segment), item–item co-occurrence (time-decayed), EASE,
-ALS and BPR (``implicit``) and TF-IDF content similarity, then refits the winner on all data.
+ALS and BPR (``implicit``), TF-IDF content similarity and a LightGBM LambdaRank hybrid that
+re-ranks their candidates, then refits the winner on all data.
 
 Cold start: a user with no history gets the popular items of their segment (when user
 attributes are given) or overall; an item nobody has bought is reachable through content
@@ -40,7 +41,15 @@ logger = logging.getLogger(__name__)
 __all__ = ["Recommender"]
 
 Method = Literal[
-    "auto", "popularity", "segment_popularity", "item_knn", "ease", "als", "bpr", "content"
+    "auto",
+    "popularity",
+    "segment_popularity",
+    "item_knn",
+    "ease",
+    "als",
+    "bpr",
+    "content",
+    "hybrid",
 ]
 #: Items with fewer buyers do not vote on the repeat-purchase threshold.
 MIN_BUYERS_FOR_REPEAT = 5
@@ -65,8 +74,8 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
         user's latest items, and co-occurrence weights decay with age.
     method : str, default="auto"
         The model: ``"popularity"``, ``"segment_popularity"``, ``"item_knn"``, ``"ease"``,
-        ``"als"``, ``"bpr"`` or ``"content"``; ``"auto"`` picks the one with the best
-        backtest nDCG@k.
+        ``"als"``, ``"bpr"``, ``"content"`` or ``"hybrid"`` (LightGBM LambdaRank re-ranking
+        the others' candidates); ``"auto"`` picks by backtest nDCG@k.
     k : int, default=10
         Recommendations per user, and the cut-off of the backtest.
     exclude_seen : {"auto", True, False}, default="auto"

@@ -4,7 +4,8 @@ The interactions are split per user: with timestamps the latest 20 % of each use
 (at least one) are held out (a time split; leave-last-out for users with few items),
 otherwise a random 20 %. Every candidate (family × a few settings) is fitted on the rest and
 ranks the unseen items of up to 3,000 held-out users; the first candidate (in order of
-cost: popularity, segment popularity, item-kNN, EASE, ALS, BPR, content) within 1 % of the
+cost: popularity, segment popularity, item-kNN, EASE, ALS, BPR, content, the LightGBM
+hybrid) within 1 % of the
 best nDCG@k wins and is refitted on all data. Beyond 400,000 user–item pairs the backtest
 runs on a random sample of users.
 """
@@ -28,10 +29,14 @@ from revlearn.usecases.recommend.candidates import (
     Popularity,
     SegmentPopularity,
 )
+from revlearn.usecases.recommend.hybrid import Hybrid
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("auto", "popularity", "segment_popularity", "item_knn", "ease", "als", "bpr", "content")
+METHODS = (
+    "auto", "popularity", "segment_popularity", "item_knn", "ease", "als", "bpr", "content",
+    "hybrid",
+)  # fmt: skip
 #: EASE inverts an items × items matrix: beyond this many items it is too slow and large.
 EASE_MAX_ITEMS = 20_000
 #: BPR's 100 epochs get slow beyond this many user–item pairs.
@@ -39,6 +44,8 @@ BPR_MAX_PAIRS = 60_000
 VALIDATION_USERS = 3_000
 HOLDOUT_SHARE = 0.2
 BATCH = 2_000
+#: The hybrid re-ranker fits its base models twice: only on data up to this size in "auto".
+HYBRID_MAX_PAIRS = 200_000
 #: Beyond this many user–item pairs the backtest runs on a random sample of users.
 BACKTEST_MAX_PAIRS = 400_000
 
@@ -79,6 +86,7 @@ def candidate_grid(
         if implicit_available() and n_pairs <= BPR_MAX_PAIRS
         else [],
         "content": [{}] if context.content is not None else [],
+        "hybrid": [{}] if n_pairs <= HYBRID_MAX_PAIRS and n_items <= 5_000 else [],
     }
     if method != "auto":
         settings = grid.get(method) or [{}]
@@ -107,6 +115,13 @@ def fit_candidate(name: str, settings: dict[str, Any], X: sp.csr_matrix, context
     if name == "content":
         assert context.content is not None
         return context.content
+    if name == "hybrid":
+        return Hybrid.fit(
+            X,
+            use_ease=X.shape[1] <= EASE_MAX_ITEMS,
+            content=context.content,
+            random_state=context.random_state,
+        )
     raise ValueError(name)  # pragma: no cover - names come from candidate_grid
 
 
