@@ -187,3 +187,20 @@ def test_each_family_fits_and_saves(shop, method, tmp_path) -> None:
     pd.testing.assert_frame_equal(
         loaded.recommend(model.users_[:20]), model.recommend(model.users_[:20])
     )
+
+
+def test_integer_ids_keep_their_type_and_exclude_seen_options() -> None:
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"user": rng.integers(0, 60, 600), "item": rng.integers(0, 40, 600)})
+    data["when"] = 1_600_000_000 + rng.integers(0, 10_000_000, 600)  # Unix seconds
+    model = Recommender(timestamp_col="when", method="ease").fit(data)
+    recs = model.recommend([0, 1, 999], k=5)
+    assert recs["user"].dtype == np.int64 and recs["item"].dtype == np.int64
+    assert "time split" in model.summary()["validation"]
+    bought = set(zip(data["user"], data["item"], strict=True))
+    pairs = set(zip(recs["user"], recs["item"], strict=True))
+    assert not pairs & bought
+    keep_all = Recommender(method="popularity", exclude_seen=False).fit(data).recommend([0], k=40)
+    assert len(keep_all) == 40
+    with pytest.raises(ParameterError, match="exclude_seen must be"):
+        Recommender(exclude_seen="sometimes").fit(data)

@@ -67,7 +67,11 @@ class RankedLists:
         columns = ["user", "rank", "item", "score", "reason"]
         if not parts:
             return pd.DataFrame(columns=columns)
-        return pd.concat(parts, ignore_index=True)[columns]
+        out = pd.concat(parts, ignore_index=True)[columns]
+        # Ids keep their type: integer ids come back as int64, text as object.
+        out["user"] = out["user"].infer_objects()
+        out["item"] = out["item"].infer_objects()
+        return out
 
     def _rank_batch(
         self, codes: np.ndarray, segments: np.ndarray, k: int
