@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
@@ -285,7 +286,8 @@ def evaluate_policy(
     check_columns(frame, list(context_cols), where=where, hint="Pass context_cols.")
     if reward_model is None:
         context = frame[list(context_cols)]
-        q = _reward_model(context, arm_index, reward, len(arm_names), random_state)
+        with threadpool_limits(1):
+            q = _reward_model(context, arm_index, reward, len(arm_names), random_state)
     else:
         q = np.asarray(reward_model, dtype=float)
         if q.shape != probs.shape:
