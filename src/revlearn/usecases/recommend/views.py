@@ -199,12 +199,11 @@ class RecommenderViews:
         ]
         return {
             "method": self.method_,
-            "settings": {k: float(v) for k, v in self.settings_.items()},
+            "settings": _plain_settings(self.settings_),
             "validation": self.validation_,
             "k": int(self.k),
             "candidates": [
-                {**r, "settings": {k: float(v) for k, v in r["settings"].items()}}
-                for r in self.backtest_
+                {**r, "settings": _plain_settings(r["settings"])} for r in self.backtest_
             ],
             "validation_ndcg": float(chosen[0]["ndcg"]) if chosen else None,
             "popularity_ndcg": float(by_name["popularity"]["ndcg"])
@@ -275,3 +274,8 @@ class RecommenderViews:
         return pd.concat(
             [recs.astype({"rank": "Int64"}), history.astype({"rank": "Int64"})], ignore_index=True
         )
+
+
+def _plain_settings(settings: dict[str, Any]) -> dict[str, bool | float]:
+    """Settings as JSON-ready values (flags stay booleans, numbers become floats)."""
+    return {k: v if isinstance(v, bool) else float(v) for k, v in settings.items()}
