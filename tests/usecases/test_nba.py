@@ -258,3 +258,15 @@ def test_observed_value_is_the_mean_value_of_past_responses(data):
     assert (plan.loc[plan["action"] == "offer", "value"] == 80.0).all()
     with pytest.raises(SchemaError, match="'observed' and pass value_col"):
         NextBestAction(**FAST).fit(history, customers=frames["customers"], catalogue=catalogue)
+
+
+def test_blank_or_text_customer_value(data, model):
+    frames, _ = data
+    customers = frames["customers"].copy()
+    customers["value"] = customers["value"].astype(object)
+    customers.loc[customers["at_risk"] == 1, "value"] = None
+    plan = model.predict(customers)
+    assert not (plan["planned_action"][customers["at_risk"] == 1] == "retention call").any()
+    customers.loc[0, "value"] = "high"
+    with pytest.raises(SchemaError, match=r"'value' (was numeric|holds the value).*high"):
+        model.predict(customers)

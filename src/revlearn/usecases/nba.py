@@ -576,15 +576,16 @@ class NextBestAction(UseCase):
         check_columns(table, self.feature_cols_, where=where, hint="Pass every feature column.")
         n = len(table)
         with threadpool_limits(1):
-            X = np.asarray(self.design_.transform(table[self.feature_cols_]))
+            X = np.asarray(self.design_.transform(self._features(table, where)))
             prob = np.column_stack([self._probability(self.models_, X, a) for a in self.actions_])
         value = np.column_stack(
             [
-                table[v].to_numpy(dtype=float) if isinstance(v, str) else np.full(n, v)
+                self._value_column(table, v, where) if isinstance(v, str) else np.full(n, v)
                 for v in self.action_values_
             ]
         )
-        eligible = self._eligibility(table, where) & ~np.isnan(prob)
+        # a customer without a value (blank in the value column) cannot get that action
+        eligible = self._eligibility(table, where) & ~np.isnan(prob) & ~np.isnan(value)
         items = np.full(n, "", dtype=object)
         if candidates is not None and self.cross_sell_action in self.actions_:
             j = self.actions_.index(self.cross_sell_action)
@@ -619,6 +620,37 @@ class NextBestAction(UseCase):
             }
         )
         return out
+
+    def _features(self, table: pd.DataFrame, where: str) -> pd.DataFrame:
+        """The feature columns, numeric ones checked (text there is an error, not a crash)."""
+        features = table[self.feature_cols_].copy()
+        for col in self.numeric_cols_:
+            values = pd.to_numeric(features[col], errors="coerce")
+            text = values.isna() & features[col].notna()
+            if text.any():
+                raise SchemaError(
+                    f"Column {col!r} was numeric when the model was fitted, but "
+                    f"{int(text.sum()):,} customers have text there "
+                    f"({short_list(features[col][text].unique())}).",
+                    where=f"{where}(column={col!r})",
+                    fix="Give numbers (blanks are allowed: they are imputed).",
+                )
+            features[col] = values
+        return features
+
+    @staticmethod
+    def _value_column(table: pd.DataFrame, column: str, where: str) -> np.ndarray:
+        values = pd.to_numeric(table[column], errors="coerce")
+        text = values.isna() & table[column].notna()
+        if text.any():
+            raise SchemaError(
+                f"Column {column!r} holds the value of a response, but "
+                f"{int(text.sum()):,} customers have text there "
+                f"({short_list(table[column][text].unique())}).",
+                where=f"{where}(column={column!r})",
+                fix="Give a number (or leave blank: that customer is then not eligible).",
+            )
+        return values.to_numpy(dtype=float)
 
     def _candidates(
         self, candidates: Any, table: pd.DataFrame, default_value: np.ndarray, where: str
