@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,6 +103,7 @@ def test_thompson_is_reproducible_under_random_state():
 def test_summary_and_explain(simulation):
     _, _, bandits, _ = simulation
     summary = bandits["LinUCB"].summary()
+    assert json.loads(json.dumps(summary)) == summary
     assert summary["policy"] == "linucb"
     assert summary["arms"] == list(VARIANTS)
     assert sum(summary["pulls"].values()) == summary["n_events"] == 6000

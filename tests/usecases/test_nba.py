@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -184,6 +186,7 @@ def test_cross_sell_candidates_price_the_upsell(data):
 
 def test_summary_and_explain(model):
     summary = model.summary()
+    assert json.loads(json.dumps(summary)) == summary
     assert summary["n_customers"] == 1500
     assert summary["holdout_size"] == 150
     assert sum(summary["action_counts"].values()) == 1500
