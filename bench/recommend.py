@@ -17,6 +17,13 @@ Speed: fit on 1,000,000 interactions (100,000 users × 5,000 items, clustered ta
 Zipf-like popularity) and top-10 for all 100,000 users, revlearn (``method="auto"``, the
 whole backtest included) beside implicit ALS (fit, then ``recommend`` for all users).
 
+Measured on 2 shared cores (2026-11-24): MovieLens-like P@10 0.378 / nDCG@10 0.461 (EASE
+chosen; fit 3.3 s with the backtest) against implicit ALS 0.244 / 0.295 (bm25 0.234 / 0.282)
+and popularity 0.272 / 0.338 (+39 % / +36 %); Groceries P@10 0.0396 / nDCG@10 0.224 against
+ALS 0.0055 / 0.027 and popularity 0.0378 / 0.207. Speed: fit on 1 M interactions 11–14 s
+(item-kNN chosen) and top-10 for 99,996 users 4.4–7.5 s, against implicit ALS 18–23 s
+and 9–20 s (``recommend`` for all users).
+
 Run: ``.venv/bin/python bench/recommend.py`` (about 2 minutes on 2 cores).
 """
 
