@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,19 @@ def _english_words() -> frozenset[str]:
     return stops | words
 
 
+@lru_cache(maxsize=1)
+def _foreign_words() -> dict[str, tuple[str, ...]]:
+    """Word → the languages whose stop words hold it, for words that are not English."""
+    english = _english_words()
+    owners: dict[str, list[str]] = {}
+    for code, words in _stop_words().items():
+        if code == "en":
+            continue
+        for word in words - english:
+            owners.setdefault(word, []).append(code)
+    return {w: tuple(codes) for w, codes in owners.items()}
+
+
 def _script_language(text: str) -> str | None:
     letters = len(_LETTER.findall(text))
     if not letters:
@@ -103,23 +117,27 @@ def _script_language(text: str) -> str | None:
     return None
 
 
-def _detect_one(text: str, stops: dict[str, frozenset[str]], english: frozenset[str]) -> str:
-    script = _script_language(text)
-    if script is not None:
-        return script
+def _detect_one(text: str, foreign: dict[str, tuple[str, ...]], english: frozenset[str]) -> str:
+    if not text.isascii():
+        script = _script_language(text)
+        if script is not None:
+            return script
     if not _LATIN.search(text):
         return "und"
-    words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-    en_hits = sum(1 for w in words if w in english)
-    best, best_hits = "en", 0
-    for code, words_of in stops.items():
-        if code == "en":
-            continue
-        hits = sum(1 for w in words if w in words_of and w not in english)
-        if hits > best_hits:
-            best, best_hits = code, hits
-    if best_hits >= 2 and best_hits > en_hits:
-        return best
+    en_hits = 0
+    hits: Counter[str] = Counter()
+    for word in _WORD.findall(text.lower()):
+        word = word.replace("’", "'")
+        if word in english:
+            en_hits += 1
+        else:
+            codes = foreign.get(word)
+            if codes:
+                hits.update(codes)
+    if hits:
+        best, best_hits = hits.most_common(1)[0]
+        if best_hits >= 2 and best_hits > en_hits:
+            return best
     return "en"
 
 
@@ -144,6 +162,6 @@ def detect_languages(texts: Iterable[str], *, known: Sequence[str] | None = None
     >>> detect_languages(["The battery is great", "La batterie est très bonne et je l'adore"])
     ['en', 'fr']
     """
-    stops = _stop_words()
     english = _english_words() | frozenset(w.lower() for w in known or ())
-    return [_detect_one(t, stops, english) if t.strip() else "" for t in texts]
+    foreign = _foreign_words()
+    return [_detect_one(t, foreign, english) if t.strip() else "" for t in texts]

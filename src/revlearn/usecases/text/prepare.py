@@ -78,6 +78,8 @@ def repair_mojibake(text: str) -> str:
     >>> repair_mojibake("cafÃ© itâ€™s")
     'café it’s'
     """
+    if text.isascii():
+        return text
     found = len(_MOJIBAKE.findall(text))
     if not found:
         return text
@@ -125,10 +127,15 @@ def _clean(value: object) -> tuple[str, bool]:
         return "", False
     else:
         text = str(value)
-    fixed = repair_mojibake(text)
-    repaired = repaired or fixed != text
-    fixed = _CONTROL.sub(" ", unicodedata.normalize("NFC", fixed)).strip()
-    return fixed, repaired
+    if text.isascii():
+        fixed = text
+    else:
+        fixed = repair_mojibake(text)
+        repaired = repaired or fixed != text
+        fixed = unicodedata.normalize("NFC", fixed)
+    if _CONTROL.search(fixed):
+        fixed = _CONTROL.sub(" ", fixed)
+    return fixed.strip(), repaired
 
 
 def prepare_texts(values: Iterable[object], *, max_chars: int = 20_000) -> PreparedTexts:

@@ -48,6 +48,7 @@ from revlearn.usecases.text._common import (
     status_with_language,
     target_values,
 )
+from revlearn.usecases.text._vectorize import CharNgramTfidf
 from revlearn.usecases.text.aspects import aspect_mentions, learn_aspect_terms, sentiment_trend
 from revlearn.usecases.text.lexicon import LexiconScorer, _cached_lexicon
 
@@ -63,13 +64,11 @@ _NEUTRAL = {"neutral", "neu", "mixed", "passive"}
 
 
 def _word_tfidf() -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode")
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
 
 
-def _char_tfidf() -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=300_000
-    )
+def _char_tfidf() -> CharNgramTfidf:
+    return CharNgramTfidf(ngram_range=(2, 5), min_df=2, max_features=300_000)
 
 
 class SentimentModel(UseCase):
