@@ -43,12 +43,36 @@ def test_outside_signals_beat_the_same_model_without_them(history, fitted):
     with_signals = pd.DataFrame(fitted.backtest_).set_index("model").loc["LightGBM"]
     # measured: MASE 0.575 with the signals, 0.68 without, over 6 origins
     assert with_signals["mase"] < 0.95 * plain.metrics_["mase"]
-    assert fitted.chosen_ == {"units": "LightGBM"}
+
+
+def test_ensemble_is_the_members_mean_and_a_single_model_needs_a_clear_lead(fitted):
+    scores = pd.DataFrame(fitted.backtest_).set_index("model")
+    assert "Ensemble" in fitted.models_ and "Ensemble" in scores.index
+    # AutoETS + AutoTheta (AutoARIMA is left out of 1,000+ days); the mean of two forecasts
+    # errs no more than the worse of them (RMSE is convex)
+    assert scores.loc["Ensemble", "rmse"] <= scores.loc[["AutoETS", "AutoTheta"], "rmse"].max()
+    # LightGBM's lower MASE on the demo comes from one promotion window; it loses 3 of 6
+    assert scores.loc["LightGBM", "mase"] < scores.loc["Ensemble", "mase"]
+    assert fitted.chosen_ == {"units": "Ensemble"}
+
+
+def test_a_consistent_lead_wins_over_the_ensemble():
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2024-01-01", periods=200)
+    trend = pd.DataFrame({"date": days, "units": 50 + 2.0 * np.arange(200) + rng.normal(0, 1, 200)})
+    model = SalesForecaster(**ROLES, models=["SeasonalNaive", "Drift", "AutoETS", "AutoTheta"])
+    # a straight line: Theta's damped trend falls behind in every window, so the ensemble does
+    assert model.fit(trend).chosen_["units"] in {"Drift", "AutoETS"}
+    flat = trend.assign(units=50 + rng.normal(0, 5, 200))
+    control = SalesForecaster(**ROLES, models=["SeasonalNaive", "Drift", "AutoETS", "AutoTheta"])
+    assert control.fit(flat).chosen_ == {"units": "Ensemble"}  # no one wins clearly on noise
 
 
 def test_backtest_reports_every_model_and_calibrated_coverage(fitted):
     summary = fitted.summary()
-    assert summary["models"] == ["SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "LightGBM"]
+    assert summary["models"] == [
+        "SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "LightGBM", "Ensemble"
+    ]  # fmt: skip
     assert any("AutoARIMA left out" in note for note in summary["notes"])
     by_model = {row["model"]: row for row in summary["by_model"]}
     assert by_model["LightGBM"]["mase"] < by_model["Drift"]["mase"]
@@ -164,6 +188,13 @@ def test_bad_input():
         pd.DataFrame({"date": pd.date_range("2025-01-01", periods=60), "units": 5.0})
     )
     assert any("Backtest from 2 origins instead of 6" in note for note in few.notes_)
+    short = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=70), "units": 5.0})
+    no_trees = SalesForecaster(**ROLES, models=["SeasonalNaive", "LightGBM"])
+    with pytest.raises(InputError, match=r"too short for LightGBM"):
+        no_trees.fit(short)
+    auto = SalesForecaster(**ROLES).fit(short)
+    assert "LightGBM" not in auto.models_
+    assert any("LightGBM left out" in note for note in auto.notes_)
     with pytest.raises(ParameterError, match=r"Unknown model"):
         SalesForecaster(**ROLES, models=["Prophet"]).fit(frame)
     with pytest.raises(ParameterError, match=r"horizon must be"):

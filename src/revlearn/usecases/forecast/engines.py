@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["LOCAL_MODELS", "EngineSpec", "backtest", "forecast"]
+__all__ = ["LOCAL_MODELS", "EngineSpec", "backtest", "forecast", "lightgbm_rows"]
 
 #: The local models by name, in order of simplicity (ties go to the simpler).
 LOCAL_MODELS = ("SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "AutoARIMA")
@@ -146,6 +146,39 @@ def _global_model(spec: EngineSpec) -> Any:
         date_features=date_features,
         num_threads=1,
     )
+
+
+def _longest_lag(spec: EngineSpec) -> int:
+    """Periods of history a LightGBM row needs before its first complete feature vector."""
+    m = max(spec.season_length, 1)
+    season_lag = m * -(-spec.min_lag // m)
+    longest = season_lag + m  # the second seasonal lag, and the rolling mean behind the first
+    if spec.lagged:
+        longest = max(longest, spec.horizon + m)
+    return longest
+
+
+def lightgbm_rows(spec: EngineSpec, lengths: Sequence[int], n_windows: int) -> int:
+    """Training rows LightGBM has at its earliest fit: the first backtest origin's
+    conformal-interval fit, ``n_windows + 2`` horizons before each series' end, with the
+    lags' first periods dropped.
+
+    Parameters
+    ----------
+    spec : EngineSpec
+        The series and the models.
+    lengths : sequence of int
+        Periods per series.
+    n_windows : int
+        Backtest origins.
+
+    Returns
+    -------
+    int
+        Rows summed over the series (the global model pools them).
+    """
+    held = (n_windows + 2) * spec.horizon
+    return int(sum(max(0, int(n) - held - _longest_lag(spec)) for n in lengths))
 
 
 def _ml_frame(spec: EngineSpec, frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ changed future signals ("a heatwave is coming").
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,13 +24,20 @@ import pandas as pd
 from revlearn.data.io import as_pandas
 from revlearn.errors import InputError, ParameterError
 from revlearn.usecases._base import UseCase
-from revlearn.usecases.forecast.engines import EngineSpec, backtest, forecast
+from revlearn.usecases.forecast.engines import EngineSpec, backtest, forecast, lightgbm_rows
 from revlearn.usecases.forecast.hierarchy import BOTTOM, bottom_ids, expand, reconcile
 
 __all__ = ["SalesForecaster"]
 
 #: The models ``models="auto"`` tries, simplest first.
 AUTO_MODELS = ("SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "AutoARIMA", "LightGBM")
+#: The combination candidate: the mean of two statistical models.
+ENSEMBLE = "Ensemble"
+#: Its members: the first two of these that were tried (AutoARIMA is left out of "auto" on
+#: long series, and AutoTheta then takes its place).
+ENSEMBLE_MEMBERS = ("AutoETS", "AutoARIMA", "AutoTheta")
+#: Fewest training rows (over all series) LightGBM is fitted on.
+LGBM_MIN_ROWS = 40
 #: Longest history AutoARIMA is fitted on in "auto" (its fit time grows fast with length).
 ARIMA_MAX_POINTS = 800
 
@@ -165,11 +173,17 @@ class SalesForecaster(UseCase):
             lagged=tuple(lagged),
             random_state=int(self.random_state),
         )
+        spec = self._fit_lightgbm(spec, lengths, n_windows, notes, where)
+        models = spec.models
         cv = backtest(spec, frame, n_windows)
+        members = _ensemble_members(models)
+        if members:
+            cv = _with_ensemble(cv, members)
+            models = (*models, ENSEMBLE)
         scales, calibrated = _interval_scales(cv, models, int(self.level))
         scores = _score_backtest(cv, frame, models, spec)
         scores["coverage_calibrated"] = scores["model"].map(calibrated)
-        chosen = _choose(scores, models)
+        chosen = _choose(scores, models, cv)
         self.freq_, self.season_length_ = prepared.freq, prepared.season_length
         self.models_ = list(models)
         self.series_ = [str(s) for s in lengths.index]
@@ -252,6 +266,29 @@ class SalesForecaster(UseCase):
             return tuple(m for m in AUTO_MODELS if m != "AutoARIMA")
         return AUTO_MODELS
 
+    def _fit_lightgbm(
+        self, spec: EngineSpec, lengths: pd.Series, n_windows: int, notes: list[str], where: str
+    ) -> EngineSpec:
+        """Leave LightGBM out (``"auto"``) or refuse it when the history is too short for it."""
+        if not spec.wants_lightgbm:
+            return spec
+        rows = lightgbm_rows(spec, lengths.tolist(), n_windows)
+        if rows >= LGBM_MIN_ROWS:
+            return spec
+        if self.models != "auto":
+            raise InputError(
+                f"The history is too short for LightGBM: its earliest backtest fit would "
+                f"learn from {rows} rows (it needs {LGBM_MIN_ROWS}, after the lags of "
+                "two seasons).",
+                where=f"{where}(models=...)",
+                fix="Leave LightGBM out of models, lower --horizon, or give more history.",
+            )
+        notes.append(
+            f"LightGBM left out: its earliest backtest fit would learn from only {rows} rows "
+            "after the lags of two seasons."
+        )
+        return replace(spec, models=tuple(m for m in spec.models if m != "LightGBM"))
+
     # --- predict -----------------------------------------------------------------------------
 
     def _history(self) -> pd.DataFrame:
@@ -330,8 +367,12 @@ class SalesForecaster(UseCase):
         """
         self._check_fitted("predict")
         h = int(self.horizon if horizon is None else horizon)
-        used = tuple(m for m in self.models_ if m in set(self.chosen_.values()))
+        chosen = set(self.chosen_.values())
+        members = _ensemble_members(tuple(self.models_)) if ENSEMBLE in chosen else ()
+        used = tuple(m for m in self.models_ if m in chosen or m in members)
         raw = forecast(self._spec(h, used), self._history(), used, self._future(signals, h))
+        if members:
+            raw = _with_ensemble(raw, members)
         picked = self._pick(raw)
         if self.hierarchy_ is not None:
             return reconcile(picked, self.hierarchy_, picked.columns[0])
@@ -565,6 +606,48 @@ class SalesForecaster(UseCase):
         }
 
 
+def _ensemble_members(models: tuple[str, ...]) -> tuple[str, ...]:
+    """The ensemble's members among the models tried (empty when fewer than two).
+
+    Parameters
+    ----------
+    models : tuple of str
+        The models tried.
+
+    Returns
+    -------
+    tuple of str
+        The members, in :data:`ENSEMBLE_MEMBERS` order.
+    """
+    members = tuple(m for m in ENSEMBLE_MEMBERS if m in models)[:2]
+    return members if len(members) == 2 else ()
+
+
+def _with_ensemble(frame: pd.DataFrame, members: tuple[str, ...]) -> pd.DataFrame:
+    """Add the ensemble's forecast and interval: the members' mean point, lower and upper.
+
+    A fixed equal-weight combination (as in the M4 competition's benchmarks): its members do
+    not depend on the windows it is scored on, so its backtest error is as honest as a
+    single model's, and it is chosen per series only when it backtests best.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Backtest or forecast rows with ``<member>``, ``<member>-lo`` and ``<member>-hi``.
+    members : tuple of str
+        The models combined.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``Ensemble``, ``Ensemble-lo`` and ``Ensemble-hi``.
+    """
+    out = frame.copy()
+    for part in ("", "-lo", "-hi"):
+        out[f"{ENSEMBLE}{part}"] = out[[f"{m}{part}" for m in members]].mean(axis=1)
+    return out
+
+
 def _score_backtest(
     cv: pd.DataFrame, frame: pd.DataFrame, models: tuple[str, ...], spec: EngineSpec
 ) -> pd.DataFrame:
@@ -625,8 +708,16 @@ def _interval_scales(
     return scales, held_out
 
 
-def _choose(scores: pd.DataFrame, models: tuple[str, ...]) -> dict[str, str]:
-    """Per series, the model with the lowest MASE; the simpler one within 1 % of the best."""
+def _choose(scores: pd.DataFrame, models: tuple[str, ...], cv: pd.DataFrame) -> dict[str, str]:
+    """Per series, the model with the lowest MASE (the simpler one within 1 % of the best),
+    unless the ensemble is tried and that model's lead over it is within noise.
+
+    The lead counts when the mean of the per-window relative differences in mean absolute
+    error (ensemble minus model, over the ensemble's; relative, so that busy and quiet
+    windows weigh alike) exceeds one standard error of that mean: a single model's
+    backtest error varies more from window to window than a combination's, so a small lead
+    over a few windows is more often luck than skill.
+    """
     order = {m: i for i, m in enumerate(models)}
     chosen: dict[str, str] = {}
     for uid, part in scores.groupby("unique_id", sort=False):
@@ -634,6 +725,25 @@ def _choose(scores: pd.DataFrame, models: tuple[str, ...]) -> dict[str, str]:
         best = key.min()
         close = part[key <= best * 1.01 + 1e-12]
         chosen[str(uid)] = min(close["model"], key=lambda m: order[m])
+    if ENSEMBLE not in models:
+        return chosen
+    uid = cv["unique_id"].astype(str)
+    errors = cv[["cutoff"]].assign(unique_id=uid)
+    for name in models:
+        errors[name] = (cv[name] - cv["y"]).abs()
+    per_window = errors.groupby(["unique_id", "cutoff"], sort=False).mean()
+    for series, windows in per_window.groupby(level="unique_id", sort=False):
+        model = chosen[str(series)]
+        if model == ENSEMBLE:
+            continue
+        ensemble = windows[ENSEMBLE].to_numpy(dtype=float)
+        difference = ensemble - windows[model].to_numpy(dtype=float)
+        lead = np.divide(difference, ensemble, out=np.zeros_like(ensemble), where=ensemble > 0)
+        lead = lead[np.isfinite(lead)]
+        if len(lead) < 2:  # nothing to weigh the lead with: keep the single model
+            continue
+        if not lead.mean() > lead.std(ddof=1) / math.sqrt(len(lead)):
+            chosen[str(series)] = ENSEMBLE
     return chosen
 
 
