@@ -17,15 +17,16 @@ loading a saved model, by the number of calls so far); LinUCB is deterministic.
 
 Why not mabwiser (the maintained package, ``LearningPolicy.LinUCB`` / ``LinTS``, same
 algorithms): measured in ``bench/bandit.py`` on the campaign simulator (50,000 visitors, one
-choose + update per visitor, same encoded context and click draws, one thread), LinUCB
-makes exactly the same choices as mabwiser's (cumulative regret 73.4 for both) at about
-7,000 events/s against mabwiser's 440 (16×); linear Thompson sampling runs at about 6,300
-events/s against mabwiser's 800 (8×) with the same regret within run-to-run noise (mean
-over 3 seeds at 10,000 visitors in the benchmark). mabwiser's per-call overhead (input
-validation and conversion, per-arm Python objects, a full matrix inverse per update) is the
-difference, and its fitted objects could not be saved by revlearn's registry (skops refuses
-types outside revlearn, scikit-learn, NumPy and SciPy). Both are reasons to keep the small
-amount of linear algebra here; mabwiser stays the peer in the benchmark.
+choose + update per visitor, same encoded context and click draws, one thread, a shared
+2-core machine), LinUCB makes exactly the same choices as mabwiser's (cumulative regret
+73.4 for both) at 5,000–7,000 events/s against mabwiser's 440–470 (11–16×); linear Thompson
+sampling runs at 3,700–6,300 events/s against 350–800 (8–11×) with the same regret within
+run-to-run noise (over 3 seeds at 10,000 visitors: mean 92 for revlearn, 110 for
+mabwiser; in the single 50,000-visitor run 195 against 96). mabwiser's per-call overhead
+(input validation and conversion, per-arm Python objects, a full matrix inverse per
+update) makes the difference, and its fitted objects could not be saved by revlearn's
+registry (skops refuses types outside revlearn, scikit-learn, NumPy and SciPy). Both are
+reasons to keep the small amount of linear algebra here; mabwiser stays the benchmark's peer.
 
 :func:`regret_curves` runs the bandit on a simulator with known click probabilities beside
 the oracle, a random policy and A/B-then-exploit (a uniform test on the first share of
