@@ -131,17 +131,6 @@ def test_second_fit_under_the_same_name_is_version_2(dup_fits) -> None:
     assert model_versions(ws) == [("dupes", 2), ("dupes", 1)]
 
 
-def test_fit_human_output_is_a_summary(small: pd.DataFrame, tmp_path: Path) -> None:
-    data = write(small, tmp_path / "leads.csv")
-    result = ok(run("fit", "leads", "-d", data, "--time-budget", SMALL_BUDGET, ws=tmp_path / "w"))
-    assert re.search(r"Model leads v1", result.stdout)
-    assert "ROC AUC (cv)" in result.stdout
-    # warnings are one line each on stderr, not Python's "file:line" echo
-    assert "cli.py" not in result.stderr
-    assert re.search(r"^warning: Column 'call_duration_after'", result.stderr, re.M)
-
-
-# --------------------------------------------------------------------------- predict
 def test_predict_writes_one_row_per_input_in_order(scored: pd.DataFrame, company: Company) -> None:
     assert list(scored.columns) == ["lead_id", "score", "rank", "decile", "tier", "reasons"]
     assert scored["lead_id"].tolist() == company.leads["lead_id"].tolist()
@@ -527,14 +516,6 @@ def test_unknown_model_lists_known_models(fitted, leads_csv: Path, tmp_path: Pat
     bad_input(run("explain", "-m", "nope", ws=ws), r"Model 'nope' not found")
     bad_input(run("evaluate", "-m", "nope", "-d", leads_csv, ws=ws), r"Model 'nope' not found")
     assert not out.exists()
-
-
-def test_unknown_use_case(leads_csv: Path, workspace: Path) -> None:
-    bad_input(
-        run("fit", "unicorns", "-d", leads_csv, ws=workspace),
-        r"Unknown use case 'unicorns'\. \[revlearn fit\] Choose one of: churn, leads",
-    )
-    assert not workspace.exists() or model_versions(workspace) == []
 
 
 def test_unknown_table_lists_tables(fitted) -> None:

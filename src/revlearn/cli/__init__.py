@@ -5,19 +5,19 @@ Exit codes: 0 success, 2 bad input (one line: what, where, how to fix), 1 intern
 ``--debug``). ``--json`` prints exactly one JSON document to stdout; progress and logs go
 to stderr.
 
-The commands live in :mod:`revlearn.cli.modelling` (fit, predict, evaluate, explain,
-report) and :mod:`revlearn.cli.workspace` (models, load, profile, demo); importing them
-registers them on :data:`app`.
+The commands live in :mod:`revlearn.cli.fitting` (fit), :mod:`revlearn.cli.modelling`
+(predict, evaluate, explain, report) and :mod:`revlearn.cli.workspace` (models, load,
+profile, demo); importing them registers them on :data:`app`.
 """
 
 from __future__ import annotations
 
-from revlearn.cli import modelling, workspace
+from revlearn.cli import fitting, modelling, workspace
 from revlearn.cli._app import app
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (modelling, workspace)  # imported for their @app.command() registrations
+_COMMANDS = (fitting, modelling, workspace)  # imported for their @app.command() registrations
 
 
 def main() -> None:

@@ -1,0 +1,381 @@
+"""``revlearn fit``: train a model for a use case and register it in the workspace."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from revlearn.cli._app import (
+    EVENTS,
+    DataOpt,
+    DebugOpt,
+    JsonOpt,
+    VerboseOpt,
+    WorkspaceOpt,
+    app,
+    command,
+    kv_table,
+    open_workspace,
+    out,
+    print_json,
+    progress_bar,
+)
+from revlearn.cli.customers import (
+    VALUE_USECASES,
+    ValueOptions,
+    build_model,
+    fit_metrics,
+    fit_value_model,
+)
+from revlearn.cli.customers import show_fit as show_value_fit
+from revlearn.cli.forecasting import (
+    build_forecaster,
+    build_pipeline,
+    show_forecast_fit,
+    show_pipeline_fit,
+)
+from revlearn.errors import NotFoundError, ParameterError
+
+# ------------------------------------------------------------------------------ fit
+VALUE = "Customer value: clv, segments, anomalies, basket"
+SERIES = "Forecast: sales series"
+
+
+@app.command()
+def fit(
+    usecase: Annotated[
+        str,
+        typer.Argument(help="What to model: leads, churn, clv, segments, anomalies or basket."),
+    ],
+    data: DataOpt,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Outcome column (default: converted for leads, churned for churn)."),
+    ] = None,
+    positive: Annotated[
+        str | None, typer.Option(help="Outcome value that counts as positive (inferred).")
+    ] = None,
+    id_col: Annotated[str | None, typer.Option("--id", help="Id column (inferred).")] = None,
+    name: Annotated[str | None, typer.Option(help="Model name (default: the use case).")] = None,
+    time_budget: Annotated[float, typer.Option(help="Seconds for model selection.")] = 40.0,
+    keep_leakage: Annotated[
+        bool, typer.Option(help="Keep columns that alone predict the outcome almost perfectly.")
+    ] = False,
+    customer: Annotated[
+        str | None,
+        typer.Option(help="Transactions/events: the customer id column.", rich_help_panel=EVENTS),
+    ] = None,
+    timestamp: Annotated[
+        str | None,
+        typer.Option(help="Transactions/events: when each happened.", rich_help_panel=EVENTS),
+    ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option(
+            help="Transactions/events: money (refunds negative), or a product such as "
+            '"Quantity*UnitPrice".',
+            rich_help_panel=EVENTS,
+        ),
+    ] = None,
+    horizon_days: Annotated[
+        int | None,
+        typer.Option(
+            help="churn: days without activity that count as churn (90); clv: days ahead to "
+            "value (365).",
+            rich_help_panel=EVENTS,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            help="Cut-off day: churn trains on activity before it; clv, segments and anomalies "
+            "fit on transactions up to it and are judged on the rest.",
+            rich_help_panel=EVENTS,
+        ),
+    ] = None,
+    order: Annotated[
+        str | None, typer.Option(help="Order (basket) id column.", rich_help_panel=VALUE)
+    ] = None,
+    item: Annotated[
+        str | None, typer.Option(help="basket: product column.", rich_help_panel=VALUE)
+    ] = None,
+    min_support: Annotated[
+        float, typer.Option(help="basket: smallest share of baskets.", rich_help_panel=VALUE)
+    ] = 0.01,
+    min_confidence: Annotated[
+        float, typer.Option(help="basket: smallest rule confidence.", rich_help_panel=VALUE)
+    ] = 0.3,
+    min_lift: Annotated[
+        float, typer.Option(help="basket: smallest rule lift.", rich_help_panel=VALUE)
+    ] = 1.0,
+    max_len: Annotated[
+        int | None, typer.Option(help="basket: most items in an itemset.", rich_help_panel=VALUE)
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="segments: kmeans, ward or som; anomalies: isolation_forest or lof; clv: "
+            "auto, bgnbd or gbm.",
+            rich_help_panel=VALUE,
+        ),
+    ] = None,
+    segments: Annotated[
+        int | None,
+        typer.Option(help="segments: how many (chosen by silhouette).", rich_help_panel=VALUE),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option(help="clv: share of spend that is profit.", rich_help_panel=VALUE)
+    ] = 1.0,
+    discount_rate: Annotated[
+        float, typer.Option(help="clv: yearly discount rate.", rich_help_panel=VALUE)
+    ] = 0.1,
+    contamination: Annotated[
+        float, typer.Option(help="anomalies: share to flag.", rich_help_panel=VALUE)
+    ] = 0.01,
+    quantity: Annotated[
+        str | None,
+        typer.Option(
+            help="basket: units per line (lines of 0 or less are returns, dropped); "
+            "anomalies: a feature.",
+            rich_help_panel=VALUE,
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="anomalies: sales channel column (a first use is unusual).", rich_help_panel=VALUE
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="forecast: the date column.", rich_help_panel=SERIES)
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option(help="forecast: the value to forecast.", rich_help_panel=SERIES)
+    ] = None,
+    series: Annotated[
+        str | None,
+        typer.Option(help="forecast: the series id (product, store).", rich_help_panel=SERIES),
+    ] = None,
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            help="forecast: periods ahead (14); pipeline: months (6).", rich_help_panel=SERIES
+        ),
+    ] = None,
+    freq: Annotated[
+        str | None,
+        typer.Option(help="forecast: D, W or MS (inferred).", rich_help_panel=SERIES),
+    ] = None,
+    signals: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: signals known in advance, e.g. temperature,promotion.",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
+    hierarchy: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: level columns top down, e.g. category,product (forecasts add up).",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
+    lagged: Annotated[
+        str | None,
+        typer.Option(
+            help="forecast: signals not known in advance (used lagged), e.g. web_visits.",
+            rich_help_panel=SERIES,
+        ),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Train a model for a use case and register it in the workspace.
+
+    leads/churn: a yes/no outcome, models selected by cross-validation; `fit churn
+    --customer C --timestamp T` learns from an event table (no activity in the
+    --horizon-days after the cut-off is churn). clv, segments and anomalies read a
+    transaction table (--customer, --timestamp, --amount; segments also a customer table);
+    basket reads order lines (--order, --item); forecast reads series (--date, --value,
+    --series) with outside signals (--signals, --lagged).
+    """
+    with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
+        from revlearn.data.sources import read_source
+        from revlearn.store.registry import Registry, fingerprint
+        from revlearn.usecases import USECASES
+
+        known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline"]
+        if usecase not in known:
+            raise NotFoundError(
+                f"Unknown use case {usecase!r}.",
+                where="revlearn fit",
+                fix=f"Choose one of: {', '.join(known)}.",
+            )
+        ws = open_workspace(workspace)
+        frame = read_source(data, ws)
+        started = time.perf_counter()
+        if usecase == "pipeline":
+            model = build_pipeline(
+                id_col=id_col, target=target, positive=positive, time_budget=time_budget,
+                horizon=horizon,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update("Learning win probabilities and close timing", 0.1)
+                model.fit(frame, **({"as_of": until} if until else {}))
+            summary = model.summary()
+            metrics = {"roc_auc": float(summary["classifier"]["metrics"]["roc_auc"])}
+        elif usecase == "forecast":
+            model = build_forecaster(
+                date=date, value=value, series=series, horizon=horizon, freq=freq,
+                signals=signals, lagged=lagged, method=method, hierarchy=hierarchy,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update("Backtesting the forecast models", 0.1)
+                model.fit(frame)
+            summary = model.summary()
+            metrics = {k: float(v) for k, v in model.metrics_.items()}
+        elif usecase in VALUE_USECASES:
+            opts = ValueOptions(
+                customer=customer, timestamp=timestamp, amount=amount, order=order, item=item,
+                id_col=id_col, until=until, horizon_days=horizon_days, method=method,
+                n_segments=segments, min_support=min_support, min_confidence=min_confidence,
+                min_lift=min_lift, max_len=max_len, margin=margin, discount_rate=discount_rate,
+                contamination=contamination, channel=channel, quantity=quantity,
+            )  # fmt: skip
+            model = build_model(usecase, opts)
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update(f"Fitting {usecase}", 0.1)
+                fit_value_model(usecase, model, frame, until)
+            summary = model.summary()
+            if hasattr(model, "after_until_"):
+                summary["after_until"] = model.after_until_
+            metrics = fit_metrics(usecase, summary)
+        else:
+            model = _propensity_model(
+                usecase, target=target, positive=positive, id_col=id_col,
+                time_budget=time_budget, keep_leakage=keep_leakage, customer=customer,
+                timestamp=timestamp, amount=amount, horizon_days=horizon_days, until=until,
+            )  # fmt: skip
+            with progress_bar(not as_json) as update:
+                model.fit(frame, progress=update)
+            summary = model.summary()
+            metrics = model.metrics_
+        seconds = time.perf_counter() - started
+        record = Registry(ws).save(
+            model,
+            name=name or usecase,
+            usecase=usecase,
+            params=model.get_params(),
+            metrics=metrics,
+            fingerprint=fingerprint(frame),
+        )
+        if as_json:
+            doc = {
+                "model": record.name,
+                "version": record.version,
+                "usecase": usecase,
+                "seconds": round(seconds, 2),
+                **{k: v for k, v in summary.items() if k != "model"},
+            }
+            if "model" in summary:
+                doc["algorithm"] = summary["model"]
+            print_json(doc)
+            return
+        title = f"Model {record.name} v{record.version} ({seconds:.0f} s)"
+        if usecase == "pipeline":
+            show_pipeline_fit(title, summary)
+        elif usecase == "forecast":
+            show_forecast_fit(title, summary)
+        elif usecase in VALUE_USECASES:
+            show_value_fit(usecase, title, summary)
+        else:
+            _show_fit(record, summary, seconds)
+
+
+def _propensity_model(
+    usecase: str,
+    *,
+    target: str | None,
+    positive: str | None,
+    id_col: str | None,
+    time_budget: float,
+    keep_leakage: bool,
+    customer: str | None,
+    timestamp: str | None,
+    amount: str | None,
+    horizon_days: int | None,
+    until: str | None,
+) -> Any:
+    """Build a LeadScorer or ChurnModel from the fit options."""
+    from revlearn.usecases import USECASES
+
+    params: dict[str, Any] = {
+        "positive": positive,
+        "id_col": id_col,
+        "time_budget": time_budget,
+        "drop_leakage": not keep_leakage,
+    }
+    if target is not None:
+        params["target_col"] = target
+    if timestamp is not None or customer is not None:
+        if usecase != "churn":
+            raise ParameterError(
+                f"--customer/--timestamp build churn labels from events; they do not "
+                f"apply to {usecase!r}.",
+                where="revlearn fit",
+                fix="Use them with `revlearn fit churn`.",
+            )
+        params.update(
+            customer_col=customer,
+            timestamp_col=timestamp,
+            amount_col=amount,
+            horizon_days=horizon_days or 90,
+            until=until,
+        )
+    return USECASES[usecase](**params)
+
+
+def _show_fit(record: Any, summary: dict[str, Any], seconds: float) -> None:
+    m, cv = summary["metrics"], summary["cv"]
+    out.print(
+        kv_table(
+            f"Model {record.name} v{record.version} ({seconds:.0f} s)",
+            [
+                ("algorithm", summary["model"]),
+                (
+                    "rows",
+                    f"{summary['rows']:,} ({summary['base_rate']:.1%} with "
+                    f"{summary['target']} = {summary['positive']!s})",
+                ),
+                ("ROC AUC (cv)", f"{cv['roc_auc']['mean']:.3f} ± {cv['roc_auc']['std']:.3f}"),
+                ("PR AUC (cv)", f"{m['pr_auc']:.3f}"),
+                ("train vs valid", f"{m['train_roc_auc']:.3f} vs {m['roc_auc']:.3f}"),
+                ("log loss / Brier", f"{m['log_loss']:.3f} / {m['brier']:.3f}"),
+            ],
+        )
+    )
+    table = Table(title="Candidates (cross-validated ROC AUC)", title_justify="left")
+    for col in ("model", "settings", "AUC", "±", "seconds"):
+        table.add_column(col)
+    for c in summary["candidates"]:
+        table.add_row(
+            c["label"],
+            c["variant"],
+            f"{c['valid_mean']:.4f}",
+            f"{c['valid_std']:.4f}",
+            f"{c['seconds']:.1f}",
+        )
+    out.print(table)
+    out.print(f"[bold]Fit:[/] {summary['fit_verdict']}")
+    out.print(f"[bold]Data:[/] {summary['learning_curve']['verdict']}")
+    for note in summary["notes"]:
+        out.print(f"[dim]note:[/] {escape(note)}")
