@@ -6,7 +6,7 @@
   2–5-grams, sublinear tf; scikit-learn's numbers computed faster, see
   :mod:`revlearn.usecases.text._vectorize`), fitted once on the training texts;
 * model: a linear SVM on words + characters (C in {0.3, 1}) or a logistic regression on
-  words (C in {3, 10, 30}: the usual TF-IDF baseline, so the choice is never worse than it
+  words (C in {1, 3, 10, 30}: the usual TF-IDF baseline, so the choice is never worse than it
   in cross-validation), chosen by stratified cross-validated accuracy;
 * calibration: temperature scaling (Guo et al. 2017) of the chosen model's out-of-fold
   decision scores — one parameter, fitted by minimising the log loss, so ``confidence`` is
@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 
 ModelKind = Literal["auto", "logistic", "svm"]
 _GRIDS: dict[str, tuple[float, ...]] = {"logistic": (10.0,), "svm": (0.3, 1.0)}
-_WORD_GRID = (3.0, 10.0, 30.0)
+_WORD_GRID = (1.0, 3.0, 10.0, 30.0)
 
 
 def _features(words_only: bool = False) -> FeatureUnion:
@@ -246,8 +246,8 @@ class TextClassifier(UseCase):
         Precision wanted on the texts routed automatically; the abstain threshold is the
         lowest confidence that reaches it out of fold. Texts below go to ``"human"``.
     languages : sequence of str, optional, default=("en",)
-        Languages routed automatically; texts flagged in another language are sent to a
-        human. ``None`` routes every language.
+        Languages routed automatically; texts flagged in another language get a label but
+        are sent to a human (``abstain``). ``None`` routes every language.
     cv : int, default=3
         Cross-validation folds.
     max_chars : int, default=20000
@@ -311,10 +311,12 @@ class TextClassifier(UseCase):
         where = "TextClassifier.fit"
         self._check_params(where)
         frame, texts, status, _ = self._texts(data, where)
-        usable = np.isin(status, ["ok", "truncated"])
+        # Texts flagged in another language still train the model (their label is known);
+        # only empty texts are left out.
+        usable = status != "empty"
         if not usable.any():
             raise InputError(
-                f"None of the {len(frame):,} texts can be used (empty or another language).",
+                f"All {len(frame):,} texts are empty.",
                 where=f"{where}(text_col={self.text_col!r})",
                 fix="Check that --text names the column holding the texts.",
             )
@@ -381,8 +383,8 @@ class TextClassifier(UseCase):
             notes.append(f"{counts['empty']:,} of {n:,} texts are empty: not routed.")
         if counts.get("other_language"):
             notes.append(
-                f"{counts['other_language']:,} of {n:,} texts are in another language: "
-                "sent to a human."
+                f"{counts['other_language']:,} of {n:,} texts are flagged in another language: "
+                "labelled but sent to a human."
             )
         if counts.get("truncated"):
             notes.append(
@@ -535,8 +537,7 @@ class TextClassifier(UseCase):
         Returns
         -------
         pandas.DataFrame
-            ``id_col`` (or ``row``) and one column per category; rows that cannot be routed
-            (empty, other language) are missing.
+            ``id_col`` (or ``row``) and one column per category; missing for empty texts.
 
         Raises
         ------
@@ -547,7 +548,7 @@ class TextClassifier(UseCase):
         """
         self._check_fitted("predict_proba")
         frame, texts, status, _ = self._texts(data, "TextClassifier.predict_proba")
-        usable = np.isin(status, ["ok", "truncated"])
+        usable = status != "empty"
         proba = self._proba([t for t, u in zip(texts, usable, strict=True) if u])
         out = output_key(frame, self.id_col)
         full = np.full((len(frame), len(self.classes_)), np.nan)
@@ -571,7 +572,8 @@ class TextClassifier(UseCase):
             probable category), ``confidence`` (its calibrated probability; zero-shot: a
             softmax of similarities), ``second_label``, ``margin`` (difference of the two
             largest probabilities), ``abstain`` (True below the threshold, for empty texts
-            and texts in another language), ``route`` (``label``, or ``"human"`` when
+            and for texts flagged in another language — these still get a ``label``),
+            ``route`` (``label``, or ``"human"`` when
             abstaining), ``language`` and ``status``.
 
         Raises
@@ -583,7 +585,7 @@ class TextClassifier(UseCase):
         """
         self._check_fitted("predict")
         frame, texts, status, languages = self._texts(data, "TextClassifier.predict")
-        usable = np.isin(status, ["ok", "truncated"])
+        usable = status != "empty"
         proba = self._proba([t for t, u in zip(texts, usable, strict=True) if u])
         n = len(frame)
         out = output_key(frame, self.id_col)
@@ -599,7 +601,11 @@ class TextClassifier(UseCase):
             top = np.take_along_axis(proba, order[:, :2], axis=1)
             confidence[usable] = top[:, 0]
             margin[usable] = top[:, 0] - top[:, 1]
-        abstain = ~usable | (np.nan_to_num(confidence, nan=0.0) < self.threshold_)
+        abstain = (
+            ~usable
+            | (status == "other_language")
+            | (np.nan_to_num(confidence, nan=0.0) < self.threshold_)
+        )
         if self.estimator_ is None:
             abstain |= np.nan_to_num(margin, nan=0.0) <= 1e-9
         out["label"] = label
