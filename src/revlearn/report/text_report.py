@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from revlearn.report.figures import LAYOUT
 from revlearn.report.html import Section
 from revlearn.usecases.text import SentimentModel, TextClassifier
-from revlearn.usecases.text.classify import RoutingEvaluation
+from revlearn.usecases.text.evaluation import RoutingEvaluation
 
 __all__ = [
     "abstain_curve_figure",
