@@ -119,7 +119,7 @@ def test_same_seed_same_frames_and_other_seed_differs() -> None:
     other = make_company(n_leads=400, n_customers=300, random_state=4)
     pd.testing.assert_frame_equal(first.leads, again.leads)
     pd.testing.assert_frame_equal(first.customers, again.customers)
-    assert first.truths == again.truths
+    np.testing.assert_equal(first.truths, again.truths)  # dicts holding arrays
     assert not first.leads.equals(other.leads)
     assert not first.customers.equals(other.customers)
 
@@ -348,7 +348,11 @@ def test_any_seed_gives_consistent_leads(n_leads: int, seed: int, is_dirty: bool
 def test_write_creates_the_csv_files(tmp_path: Path) -> None:
     company = make_company(n_leads=30, n_customers=20, n_shoppers=20)
     paths = company.write(tmp_path / "demo")
-    assert set(paths) == {"leads", "customers", "orders", "sales", "deals"}
+    assert set(paths) == {
+        "leads", "customers", "orders", "sales", "deals", "interactions", "catalogue",
+        "accounts", "action_customers", "actions", "action_catalogue", "visits",
+    }  # fmt: skip
+    assert len(pd.read_csv(paths["interactions"])) == len(company.interactions)
     assert len(pd.read_csv(paths["orders"])) == len(company.orders)
     sales = pd.read_csv(paths["sales"], parse_dates=["date"])
     assert sales.shape == company.sales.shape

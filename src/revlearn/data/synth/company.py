@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from revlearn.data.synth.campaigns import make_bandit_log, make_nba_history
 from revlearn.data.synth.customers import CUSTOMER_TRUTHS, make_customers
 from revlearn.data.synth.deals import make_deals
+from revlearn.data.synth.interactions import make_interactions
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
 from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
 from revlearn.data.synth.sales import make_sales
@@ -52,6 +54,23 @@ class Company:
     deals : pandas.DataFrame
         One row per CRM opportunity, closed (``outcome`` won/lost) or open (``outcome``
         missing); see :mod:`revlearn.data.synth.deals`.
+    interactions : pandas.DataFrame
+        One row per B2B purchase (``user``, ``item``, ``quantity``, ``timestamp``) for the
+        recommender; see :mod:`revlearn.data.synth.interactions`.
+    catalogue : pandas.DataFrame
+        The B2B products (``item``, ``category``, ``brand``, ``price``, ``description``).
+    accounts : pandas.DataFrame
+        The B2B buyers (``user``, ``segment``, ``company_size``).
+    action_customers : pandas.DataFrame
+        Customers of the next-best-action history (see
+        :func:`revlearn.data.synth.campaigns.make_nba_history`).
+    actions : pandas.DataFrame
+        Past actions and responses (``customer_id``, ``action``, ``responded``).
+    action_catalogue : pandas.DataFrame
+        The actions with value, cost and eligibility.
+    visits : pandas.DataFrame
+        Logged visits of a randomised e-mail-subject test with propensities, for the
+        contextual bandit (:func:`revlearn.data.synth.campaigns.make_bandit_log`).
     truths : dict
         ``{"leads": ..., "customers": ..., "orders": ..., "sales": ..., "reference_date": ...,
         "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
@@ -70,6 +89,13 @@ class Company:
     orders: pd.DataFrame
     sales: pd.DataFrame
     deals: pd.DataFrame
+    interactions: pd.DataFrame
+    catalogue: pd.DataFrame
+    accounts: pd.DataFrame
+    action_customers: pd.DataFrame
+    actions: pd.DataFrame
+    action_catalogue: pd.DataFrame
+    visits: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
@@ -84,8 +110,9 @@ class Company:
         Returns
         -------
         dict of str to Path
-            ``{"leads": path, "customers": path, "orders": path, "sales": path,
-            "deals": path}``.
+            One path per table: ``leads``, ``customers``, ``orders``, ``sales``, ``deals``,
+            ``interactions``, ``catalogue``, ``accounts``, ``action_customers``,
+            ``actions``, ``action_catalogue`` and ``visits``.
 
         Raises
         ------
@@ -107,6 +134,13 @@ class Company:
             "orders": self.orders,
             "sales": self.sales,
             "deals": self.deals,
+            "interactions": self.interactions,
+            "catalogue": self.catalogue,
+            "accounts": self.accounts,
+            "action_customers": self.action_customers,
+            "actions": self.actions,
+            "action_catalogue": self.action_catalogue,
+            "visits": self.visits,
         }
         paths = {name: folder / f"{name}.csv" for name in tables}
         try:
@@ -227,13 +261,19 @@ def make_company(
             fix="Pass a seed such as random_state=0.",
         )
     # A new table takes a new child at the end, so the older tables stay the same per seed.
-    seeds = np.random.SeedSequence(random_state).spawn(6)
-    lead_seed, customer_seed, dirt_seed, order_seed, sales_seed, deal_seed = seeds
+    seeds = np.random.SeedSequence(random_state).spawn(9)
+    lead_seed, customer_seed, dirt_seed, order_seed, sales_seed, deal_seed = seeds[:6]
+    shop_seed, action_seed, visit_seed = seeds[6:]
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
     sales, sales_truths = make_sales(np.random.default_rng(sales_seed), n_days=n_sales_days)
     deals, deal_truths = make_deals(np.random.default_rng(deal_seed), n_deals)
+    interactions, catalogue, accounts, shop_truths = make_interactions(
+        np.random.default_rng(shop_seed)
+    )
+    nba, nba_truths = make_nba_history(np.random.default_rng(action_seed))
+    visits, visit_truths = make_bandit_log(np.random.default_rng(visit_seed))
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
@@ -243,6 +283,9 @@ def make_company(
         "orders": {**copy.deepcopy(ORDER_TRUTHS), **order_truths},
         "sales": copy.deepcopy(sales_truths),
         "deals": deal_truths,
+        "interactions": shop_truths,
+        "actions": nba_truths,
+        "visits": visit_truths,
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -260,5 +303,12 @@ def make_company(
         orders=orders,
         sales=sales,
         deals=deals,
+        interactions=interactions,
+        catalogue=catalogue,
+        accounts=accounts,
+        action_customers=nba["customers"],
+        actions=nba["history"],
+        action_catalogue=nba["catalogue"],
+        visits=visits,
         truths=truths,
     )
