@@ -11,10 +11,11 @@ every figure:
   scores differ by less than 0.05 (and exactly), speed is texts per second on one core.
 * **Review sentences, two classes**: 6,000 single-sentence reviews built with the demo
   generator's phrase templates (``revlearn.data.synth.texts._phrase``: "the battery is
-  great", "awful screen", "the sound is not good"...) over 6 aspects and 13 sentiment words,
-  plus 60 hand-written review sentences with their labels; 4,000 to train, the rest to
-  test. Without labels: VADER (compound ≥ 0 → positive) against ``SentimentModel(
-  neutral=False)``; with labels: scikit-learn TF-IDF (word 1–2-grams, sublinear tf) +
+  great", "awful screen", "the sound is not good"...) over 6 aspects and 13 sentiment words
+  — half one phrase, 30 % two opposite phrases joined by "but" (labelled by the second),
+  20 % a phrase behind a hedge — plus 60 hand-written review sentences with their
+  labels; 4,000 to train, the rest to test. Without labels: VADER (compound ≥ 0 →
+  positive) against ``SentimentModel(neutral=False)``; with labels: scikit-learn TF-IDF (word 1–2-grams, sublinear tf) +
   LogisticRegression with C tuned by 5-fold CV, against ``SentimentModel(target_col=...)``.
 * **Ticket routing**: 8,000 demo tickets (``make_tickets``, 7 categories with shared
   vocabulary), 6,000 to train, 2,000 to test: the same scikit-learn baseline (3-fold CV for
@@ -152,12 +153,28 @@ def lexicon_agreement() -> None:
         )
 
 
+def _sentence(rng: np.random.Generator) -> tuple[str, int]:
+    """One review sentence and its label: one phrase, or two joined by "but" (the label
+    follows the clause after "but"), or a phrase behind a hedge ("I expected more, ...")."""
+    kind = rng.random()
+    first = bool(rng.random() < 0.5)
+    a, b = (str(x) for x in rng.choice(_ASPECTS, size=2, replace=False))
+    one = _phrase(rng, a, first).rstrip(".!")
+    if kind < 0.5:
+        return _phrase(rng, a, first), int(first)
+    if kind < 0.8:
+        second = not first
+        two = _phrase(rng, b, second).rstrip(".!")
+        two = two if two.startswith("I ") else two[0].lower() + two[1:]
+        return f"{one}, but {two}.", int(second)
+    hedge = str(rng.choice(["Honestly", "To be fair", "After a month", "In the end"]))
+    one = one if one.startswith("I ") else one[0].lower() + one[1:]
+    return f"{hedge}, {one}.", int(first)
+
+
 def review_sentences() -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(1)
-    rows = []
-    for _ in range(6000):
-        positive = bool(rng.random() < 0.5)
-        rows.append((_phrase(rng, str(rng.choice(_ASPECTS)), positive), int(positive)))
+    rows = [_sentence(rng) for _ in range(6000)]
     frame = pd.DataFrame(rows, columns=["text", "label"])
     hand = pd.DataFrame(HAND_WRITTEN, columns=["text", "label"])
     train = frame.iloc[:4000]
@@ -214,6 +231,19 @@ def sentiment_quality() -> None:
             fit_s,
         )
     )
+    started = time.perf_counter()
+    forced = SentimentModel(target_col="label", method="tfidf", n_aspects=0).fit(train)
+    fit_s = time.perf_counter() - started
+    out, rate = _rate(forced.predict, test)
+    rows.append(
+        (
+            "revlearn SentimentModel (tfidf only)",
+            "4,000",
+            out["label"].astype(int).to_numpy(),
+            rate,
+            fit_s,
+        )
+    )
     print(
         "\nReview sentences (demo templates, 2 classes; test = 2,000 generated + "
         f"{len(HAND_WRITTEN)} hand-written)"
@@ -229,6 +259,7 @@ def sentiment_quality() -> None:
             f"{accuracy_score(y[hand], pred[hand]):13.3f} {fit_s:6.1f} {rate:9,.0f}"
         )
     print(f"  trained model chose: {trained.summary()['best']}")
+    print(f"  tfidf only chose: {forced.summary()['best']}")
 
 
 def routing_quality() -> None:
