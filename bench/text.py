@@ -15,8 +15,9 @@ every figure:
   — half one phrase, 30 % two opposite phrases joined by "but" (labelled by the second),
   20 % a phrase behind a hedge — plus 60 hand-written review sentences with their
   labels; 4,000 to train, the rest to test. Without labels: VADER (compound ≥ 0 →
-  positive) against ``SentimentModel(neutral=False)``; with labels: scikit-learn TF-IDF (word 1–2-grams, sublinear tf) +
-  LogisticRegression with C tuned by 5-fold CV, against ``SentimentModel(target_col=...)``.
+  positive) against ``SentimentModel(neutral=False)``; with labels: scikit-learn
+  TF-IDF (word 1–2-grams, sublinear tf) + LogisticRegression with C tuned by 5-fold CV,
+  against ``SentimentModel(target_col=...)`` (and with ``method="tfidf"``).
 * **Ticket routing**: 8,000 demo tickets (``make_tickets``, 7 categories with shared
   vocabulary), 6,000 to train, 2,000 to test: the same scikit-learn baseline (3-fold CV for
   C) against ``TextClassifier(target_col=...)``; accuracy, macro-F1, fit seconds and
