@@ -38,11 +38,13 @@ from revlearn.cli.forecasting import (
     show_forecast_fit,
     show_pipeline_fit,
 )
+from revlearn.cli.recommending import RecommendOptions, build_recommender, show_recommend_fit
 from revlearn.errors import NotFoundError, ParameterError
 
 # ------------------------------------------------------------------------------ fit
 VALUE = "Customer value: clv, segments, anomalies, basket"
 SERIES = "Forecast: sales series"
+RECOMMEND = "Recommend: interactions"
 
 
 @app.command()
@@ -101,7 +103,8 @@ def fit(
         str | None, typer.Option(help="Order (basket) id column.", rich_help_panel=VALUE)
     ] = None,
     item: Annotated[
-        str | None, typer.Option(help="basket: product column.", rich_help_panel=VALUE)
+        str | None,
+        typer.Option(help="basket, recommend: the item (product) column.", rich_help_panel=VALUE),
     ] = None,
     min_support: Annotated[
         float, typer.Option(help="basket: smallest share of baskets.", rich_help_panel=VALUE)
@@ -191,6 +194,36 @@ def fit(
             rich_help_panel=SERIES,
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(help="recommend: the user (customer) id column.", rich_help_panel=RECOMMEND),
+    ] = None,
+    rating: Annotated[
+        str | None,
+        typer.Option(
+            help="recommend: rating or quantity column (every row counts once without it).",
+            rich_help_panel=RECOMMEND,
+        ),
+    ] = None,
+    items: Annotated[
+        str | None,
+        typer.Option(
+            help="recommend: a file or table of item attributes (category, brand, price, "
+            "description).",
+            rich_help_panel=RECOMMEND,
+        ),
+    ] = None,
+    users: Annotated[
+        str | None,
+        typer.Option(
+            help="recommend: a file or table of user attributes (segment, company size).",
+            rich_help_panel=RECOMMEND,
+        ),
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(help="recommend: list length (10).", rich_help_panel=RECOMMEND),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -203,14 +236,15 @@ def fit(
     --horizon-days after the cut-off is churn). clv, segments and anomalies read a
     transaction table (--customer, --timestamp, --amount; segments also a customer table);
     basket reads order lines (--order, --item); forecast reads series (--date, --value,
-    --series) with outside signals (--signals, --lagged).
+    --series) with outside signals (--signals, --lagged); recommend reads interactions
+    (--user, --item, --rating, --timestamp) with item and user attributes (--items, --users).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
         from revlearn.store.registry import Registry, fingerprint
         from revlearn.usecases import USECASES
 
-        known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline"]
+        known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline", "recommend"]
         if usecase not in known:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
@@ -242,6 +276,19 @@ def fit(
                 model.fit(frame)
             summary = model.summary()
             metrics = {k: float(v) for k, v in model.metrics_.items()}
+        elif usecase == "recommend":
+            model = build_recommender(
+                RecommendOptions(user=user, item=item, rating=rating, timestamp=timestamp,
+                                 method=method, k=k)
+            )  # fmt: skip
+            item_table = read_source(items, ws) if items is not None else None
+            user_table = read_source(users, ws) if users is not None else None
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update("Backtesting the recommenders", 0.1)
+                model.fit(frame, items=item_table, users=user_table)
+            summary = model.summary()
+            metrics = {"validation_ndcg": summary["validation_ndcg"]}
         elif usecase in VALUE_USECASES:
             opts = ValueOptions(
                 customer=customer, timestamp=timestamp, amount=amount, order=order, item=item,
@@ -295,6 +342,8 @@ def fit(
             show_pipeline_fit(title, summary)
         elif usecase == "forecast":
             show_forecast_fit(title, summary)
+        elif usecase == "recommend":
+            show_recommend_fit(title, summary)
         elif usecase in VALUE_USECASES:
             show_value_fit(usecase, title, summary)
         else:

@@ -46,6 +46,11 @@ from revlearn.cli.customers import (
 from revlearn.cli.forecasting import (
     forecast_table,
 )
+from revlearn.cli.recommending import (
+    evaluate_recommender,
+    recommend_table,
+    show_recommend_evaluation,
+)
 from revlearn.errors import ParameterError, short_list
 
 
@@ -74,6 +79,9 @@ def predict(
         str | None,
         typer.Option(help="forecast: a file or table of the future values of the known signals."),
     ] = None,
+    k: Annotated[
+        int | None, typer.Option(help="recommend: items per user (default: as fitted).")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -86,6 +94,8 @@ def predict(
     expected purchases over --horizon days, expected spend and CLV (the training customers
     without --data). segments: the segment per customer. anomalies: score and reasons per
     transaction. basket: the rules table, or cross-sell offers for the histories in --data.
+    recommend: user, rank, item, score, reason for the users in --data (every training user
+    without it), --k per user.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -97,8 +107,10 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
-        if record.usecase in (*VALUE_USECASES, "forecast", "pipeline"):
-            if record.usecase == "pipeline":
+        if record.usecase in (*VALUE_USECASES, "forecast", "pipeline", "recommend"):
+            if record.usecase == "recommend":
+                scored = recommend_table(fitted, frame, k)
+            elif record.usecase == "pipeline":
                 if frame is None:
                     raise ParameterError(
                         "Scoring a pipeline model needs --data: the open deals.",
@@ -230,7 +242,8 @@ def evaluate(
     With --value and --cost it finds how many to contact for the most profit; with
     --sensitive it compares selection and error rates across groups. clv: the holdout check
     at --until; anomalies: precision and recall at k against --target; segments: cluster
-    quality and bootstrap stability.
+    quality and bootstrap stability; recommend: precision, recall, nDCG, MAP, hit rate and
+    coverage at k = 1, 5, 10, 20 on held-out interactions, beside popularity.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -239,6 +252,13 @@ def evaluate(
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws)
+        if record.usecase == "recommend":
+            rows = evaluate_recommender(fitted, frame)
+            if as_json:
+                print_json({"model": record.name, "version": record.version, "metrics": rows})
+                return
+            show_recommend_evaluation(f"{record.name} v{record.version} on {data}", rows)
+            return
         if record.usecase in VALUE_USECASES:
             found = evaluate_model(record.usecase, fitted, frame, until=until, target=target)
             if as_json:
@@ -319,7 +339,7 @@ def explain(
 
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
-        if record.usecase in VALUE_USECASES:
+        if record.usecase in (*VALUE_USECASES, "recommend"):
             table = fitted.explain()  # type: ignore[attr-defined]
             if not isinstance(table, pd.DataFrame):  # segments: profiles
                 table = table.to_frame()
@@ -378,7 +398,8 @@ def report(
     Metrics with their spread, ROC/PR/lift/gains, calibration, the profit curve (with
     --value and --cost), drivers, partial dependence, surrogate rules, fairness (with
     --sensitive) and the data-sufficiency verdict. clv, segments, anomalies and basket
-    models get their own charts (only anomalies needs --data: the transactions to show).
+    models get their own charts (only anomalies needs --data: the transactions to show);
+    recommend draws its quality over k with --data holding held-out interactions.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -408,6 +429,10 @@ def report(
             future = read_source(signals, ws) if signals is not None else None
             sections = forecast_sections(fitted, signals=future)  # type: ignore[arg-type]
             page = render_page(title, sections)
+        elif record.usecase == "recommend":
+            from revlearn.report.recommend_report import recommend_sections
+
+            page = render_page(title, recommend_sections(fitted, frame))  # type: ignore[arg-type]
         elif record.usecase in VALUE_USECASES:
             page = render_page(title, report_sections(record.usecase, fitted, frame))
         elif frame is None:
