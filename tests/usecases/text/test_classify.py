@@ -94,17 +94,20 @@ def test_other_language_and_empty_go_to_a_human(router):
 
 
 def test_save_and_load(tmp_path, router, split):
+    svm = TextClassifier(target_col="category", model="svm").fit(split[0].iloc[:300])
+    assert svm.method_ == "svm (words+chars)"
     reg = Registry(Workspace(tmp_path / "ws"))
-    reg.save(
-        router,
-        name="r",
-        usecase="textclass",
-        params=router.get_params(),
-        metrics={},
-        fingerprint="f",
-    )
-    loaded, _ = reg.load("r")
-    pd.testing.assert_frame_equal(loaded.predict(split[1]), router.predict(split[1]))
+    for name, model in (("r", router), ("s", svm)):
+        reg.save(
+            model,
+            name=name,
+            usecase="textclass",
+            params=model.get_params(),
+            metrics={},
+            fingerprint="f",
+        )
+        loaded, _ = reg.load(name)
+        pd.testing.assert_frame_equal(loaded.predict(split[1]), model.predict(split[1]))
 
 
 def test_explain_names_category_words(router):

@@ -11,7 +11,8 @@ packages:
 * for Latin-script text, the share of its words that are stop words of each of 20 languages
   (spaCy's lists, ``spacy/lang/<code>/stop_words.py``). English evidence is the English
   stop words plus the words of VADER's English lexicon; another language wins only with at
-  least two stop words of its own (not also English) and more of them than English has.
+  least two distinct stop words of its own (not also English) and more of them than
+  English has.
 
 The stop-word files are read from the installed spaCy package without importing spaCy
 (which takes seconds to import); ``langdetect``/``fasttext`` would be more accurate but are
@@ -126,11 +127,13 @@ def _detect_one(text: str, foreign: dict[str, tuple[str, ...]], english: frozens
         return "und"
     en_hits = 0
     hits: Counter[str] = Counter()
+    seen: set[str] = set()
     for word in _WORD.findall(text.lower()):
         word = word.replace("’", "'")
         if word in english:
             en_hits += 1
-        else:
+        elif word not in seen:  # distinct words: "la la la" is one piece of evidence
+            seen.add(word)
             codes = foreign.get(word)
             if codes:
                 hits.update(codes)
