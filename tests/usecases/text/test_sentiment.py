@@ -52,9 +52,11 @@ def test_bad_rows_flagged_not_scored(lexicon_model, reviews):
 
 
 def test_two_labels_follow_vader_reading():
-    frame = pd.DataFrame({"text": ["It is good.", "It is bad.", "It is a chair.", "ok :("]})
+    texts = ["It is good.", "It is bad.", "It is a chair.", "ok :(", "It didn’t work."]
+    frame = pd.DataFrame({"text": texts})
     out = SentimentModel(neutral=False, n_aspects=0).fit(frame).predict(frame)
-    assert out["label"].tolist() == ["positive", "negative", "positive", "negative"]
+    assert out["label"].tolist() == ["positive", "negative", "positive", "negative", "negative"]
+    assert out["polarity"].iloc[4] == 0
     three = SentimentModel(n_aspects=0).fit(frame).predict(frame)
     assert three["label"].tolist()[2] == "neutral"
 

@@ -6,8 +6,10 @@
   (:class:`~revlearn.usecases.text.lexicon.LexiconScorer`): ``polarity`` is VADER's compound
   score; the label is ``"positive"`` when polarity ≥ ``neutral_band``, ``"negative"`` when
   ≤ ``-neutral_band`` and ``"neutral"`` in between. With ``neutral=False`` there are two
-  labels and polarity ≥ 0 is ``"positive"`` — the usual two-class reading of VADER (a text
-  with no sentiment word leans positive, as most reviews do);
+  labels: polarity > 0 is ``"positive"`` and < 0 ``"negative"``; a text with no sentiment
+  word (polarity 0) is ``"negative"`` when it holds a negation ("it didn't work", "never
+  again") and ``"positive"`` otherwise — VADER's usual two-class reading (compound ≥ 0 →
+  positive) with that one tie broken;
 * **with labels** (``target_col``) it chooses by stratified cross-validation among logistic
   regressions on (a) the lexicon scores alone, (b) word TF-IDF (1–2-grams, sublinear tf)
   and (c) word + character (``char_wb`` 2–5-grams) TF-IDF plus the lexicon scores, each with
@@ -50,7 +52,7 @@ from revlearn.usecases.text._common import (
 from revlearn.usecases.text._sentiment_aspects import AspectMethods
 from revlearn.usecases.text._vectorize import CharNgramTfidf
 from revlearn.usecases.text.aspects import learn_aspect_terms
-from revlearn.usecases.text.lexicon import LexiconScorer, _cached_lexicon
+from revlearn.usecases.text.lexicon import _NEGATE, LexiconScorer, _cached_lexicon
 
 __all__ = ["SentimentModel"]
 
@@ -88,7 +90,9 @@ class SentimentModel(AspectMethods, UseCase):
         ``"lexicon"``: always the lexicon (labels only evaluate it); ``"tfidf"``: only the
         TF-IDF candidates.
     neutral : bool, default=True
-        Lexicon mode: three labels (with a neutral band) or two (polarity ≥ 0 positive).
+        Lexicon mode: three labels (with a neutral band) or two (polarity > 0 positive,
+        < 0 negative; 0 negative only when the text holds a negation). Use ``False`` for
+        data with two classes.
     neutral_band : float, default=0.05
         Lexicon mode: |polarity| below this is neutral (VADER's recommended 0.05).
     aspects : sequence of str, optional
@@ -420,7 +424,8 @@ class SentimentModel(AspectMethods, UseCase):
                     np.abs(polarity),
                 )
             else:
-                sentiment = np.where(polarity >= 0, "positive", "negative")
+                negative = (polarity < 0) | ((polarity == 0) & _has_negation(texts))
+                sentiment = np.where(negative, "negative", "positive")
                 confidence = np.abs(polarity)
             return sentiment.tolist(), sentiment.tolist(), polarity, np.clip(confidence, 0, 1)
         if not texts:
@@ -506,6 +511,18 @@ class SentimentModel(AspectMethods, UseCase):
             "top_terms": [dict(t) for t in self.top_terms_[:10]],
             "notes": list(self.notes_),
         }
+
+
+def _has_negation(texts: Sequence[str]) -> np.ndarray:
+    """True for texts holding a negation word ("not", "never", "didn't" ...)."""
+    return np.fromiter(
+        (
+            any(w in _NEGATE or "n't" in w for w in t.lower().replace("’", "'").split())
+            for t in texts
+        ),
+        dtype=bool,
+        count=len(texts),
+    )
 
 
 def _plain(value: Any) -> Any:
