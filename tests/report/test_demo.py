@@ -32,11 +32,12 @@ def demo(tmp_path_factory):
 def test_demo_loads_tables_registers_every_model_and_reports(demo):
     workspace, result, steps = demo
     assert set(workspace.list_tables()) >= {"leads", "customers", "orders"}
-    names = ["leads", "churn", "clv", "segments", "basket", "anomalies", "forecast"]
+    names = ["leads", "churn", "clv", "segments", "basket", "anomalies", "forecast",
+             "recommend", "nba", "bandit"]  # fmt: skip
     assert sorted(r.name for r in Registry(workspace).list()) == sorted(names)
     assert [m["name"] for m in result["models"]] == names
     assert result["holdout_rows"] == {"leads": 500, "customers": 300}
-    lead, churn, clv, segments, basket, fraud, forecast = result["summary"]
+    lead, churn, clv, segments, basket, fraud, forecast, recs, nba, bandit = result["summary"]
     assert "pricing_minutes" in lead
     assert churn.startswith("Churn: ") and "top driver segment: " in churn
     assert clv.startswith("Lifetime value: BG/NBD r 0.") and "(planted 0.6)" in clv
@@ -44,7 +45,10 @@ def test_demo_loads_tables_registers_every_model_and_reports(demo):
     assert "camera" in basket  # the planted camera bundle is the strongest rule
     assert fraud.startswith("Fraud: 100% of the 10 most unusual orders are planted frauds")
     assert forecast.startswith("Forecast: ") and "8 °C warmer in the second week: +" in forecast
-    for stage in ("lead scoring", "churn", "customer value", "forecast"):
+    assert recs.startswith("Recommendations: ") and "against popularity's" in recs
+    assert "planted best action for 9" in nba  # 90 % or more
+    assert bandit.startswith("Content bandit: ") and "off-policy (DR)" in bandit
+    for stage in ("lead scoring", "churn", "customer value", "forecast", "personalisation"):
         assert any(step.startswith(stage) for step in steps), stage
 
 
@@ -55,8 +59,9 @@ def test_page_is_offline_and_carries_every_chart(demo):
     # per use case: candidates + summary 1 + ranking 5 + calibration 1 + profit 1
     # + drivers 3 + effects 3 and the tree; churn adds fairness; then clv 3, segments 5,
     # basket 3 and anomalies 3 (k-means segments: no dendrogram or U-matrix); the forecast,
-    # its backtest and the what-if
-    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14 + 3
+    # its backtest and the what-if; the recommender's backtest and 5 metrics over k, the
+    # action mix and value, the bandit's regret and off-policy estimates
+    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14 + 3 + 6 + 2 + 2
     for title in (
         "Lead scoring: which leads will convert, and why",
         "Lead scoring: how many to contact for the most profit",
@@ -70,6 +75,10 @@ def test_page_is_offline_and_carries_every_chart(demo):
         "Found against known cases",
         "Sales forecast: the model",
         "What if",
+        "Quality on held-out interactions",
+        "Next best action: action mix",
+        "Content bandit: cumulative regret",
+        "Off-policy evaluation",
     ):
         assert title in page
     assert "Lead scoring: fairness" not in page

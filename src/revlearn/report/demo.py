@@ -5,7 +5,9 @@ on older rows and measures each on the newest rows it never saw, fits the custom
 use cases on the shop's orders (:mod:`revlearn.report.demo_customers`: lifetime value
 judged on the last quarter, segments, market basket, fraud against the planted cases),
 forecasts the daily sales of the last two weeks with their signals and a heatwave what-if
-(:mod:`revlearn.report.demo_forecast`), registers the models and renders their reports.
+(:mod:`revlearn.report.demo_forecast`), recommends products, plans the next best action
+and tests e-mail subjects with a bandit (:mod:`revlearn.report.demo_marketing`), registers
+the models and renders their reports.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from revlearn.evaluate.curves import gains_table
 from revlearn.evaluate.metrics import BinaryMetrics
 from revlearn.report.demo_customers import customer_value
 from revlearn.report.demo_forecast import sales_forecast
+from revlearn.report.demo_marketing import personalisation
 from revlearn.report.figures import candidates_figure
 from revlearn.report.files import write_text_atomic
 from revlearn.report.html import Section, render_page
@@ -210,13 +213,17 @@ def run_demo(
         random_state=random_state,
         progress=stage("forecast", 0.77, 0.1),
     )
+    personal_sections, personal_lines, personal_models = personalisation(
+        workspace, company, random_state=random_state, progress=stage("personalisation", 0.87, 0.08)
+    )
     registered = [
         _register(workspace, scorer, "leads", lead_train),
         _register(workspace, churn, "churn", churn_train),
         *value_models,
         forecast_model,
+        *personal_models,
     ]
-    step("writing the report", 0.85)
+    step("writing the report", 0.95)
     lead_intro, lead_metrics, gains = _intro_section(
         scorer, lead_holdout, "Lead scoring: which leads will convert, and why"
     )
@@ -240,6 +247,7 @@ def run_demo(
         ),
         *value_sections,
         *forecast_sections,
+        *personal_sections,
         _profile_section(company.leads),
     ]
     page = render_page(
@@ -258,6 +266,7 @@ def run_demo(
             *_summary_lines(scorer, lead_metrics, gains, churn, churn_metrics),
             *value_lines,
             forecast_line,
+            *personal_lines,
         ],
         "tables": {k: int(v) for k, v in tables.items()},
         "models": registered,
