@@ -350,7 +350,8 @@ def test_write_creates_the_csv_files(tmp_path: Path) -> None:
     paths = company.write(tmp_path / "demo")
     assert set(paths) == {
         "leads", "customers", "orders", "sales", "deals", "interactions", "catalogue",
-        "accounts", "action_customers", "actions", "action_catalogue", "visits",
+        "accounts", "action_customers", "actions", "action_catalogue", "visits", "reviews",
+        "tickets",
     }  # fmt: skip
     assert len(pd.read_csv(paths["interactions"])) == len(company.interactions)
     assert len(pd.read_csv(paths["orders"])) == len(company.orders)

@@ -6,7 +6,8 @@ use cases on the shop's orders (:mod:`revlearn.report.demo_customers`: lifetime 
 judged on the last quarter, segments, market basket, fraud against the planted cases),
 forecasts the daily sales of the last two weeks with their signals and a heatwave what-if
 (:mod:`revlearn.report.demo_forecast`), recommends products, plans the next best action
-and tests e-mail subjects with a bandit (:mod:`revlearn.report.demo_marketing`), registers
+and tests e-mail subjects with a bandit (:mod:`revlearn.report.demo_marketing`), reads the
+reviews and routes the support tickets (:mod:`revlearn.report.demo_text`), registers
 the models and renders their reports.
 """
 
@@ -26,6 +27,7 @@ from revlearn.evaluate.metrics import BinaryMetrics
 from revlearn.report.demo_customers import customer_value
 from revlearn.report.demo_forecast import sales_forecast
 from revlearn.report.demo_marketing import personalisation
+from revlearn.report.demo_text import text_analytics
 from revlearn.report.figures import candidates_figure
 from revlearn.report.files import write_text_atomic
 from revlearn.report.html import Section, render_page
@@ -216,14 +218,18 @@ def run_demo(
     personal_sections, personal_lines, personal_models = personalisation(
         workspace, company, random_state=random_state, progress=stage("personalisation", 0.87, 0.08)
     )
+    text_sections, text_lines, text_models = text_analytics(
+        Registry(workspace), company, random_state=random_state, progress=stage("text", 0.95, 0.03)
+    )
     registered = [
         _register(workspace, scorer, "leads", lead_train),
         _register(workspace, churn, "churn", churn_train),
         *value_models,
         forecast_model,
         *personal_models,
+        *text_models,
     ]
-    step("writing the report", 0.95)
+    step("writing the report", 0.98)
     lead_intro, lead_metrics, gains = _intro_section(
         scorer, lead_holdout, "Lead scoring: which leads will convert, and why"
     )
@@ -248,6 +254,7 @@ def run_demo(
         *value_sections,
         *forecast_sections,
         *personal_sections,
+        *text_sections,
         _profile_section(company.leads),
     ]
     page = render_page(
@@ -267,6 +274,7 @@ def run_demo(
             *value_lines,
             forecast_line,
             *personal_lines,
+            *text_lines,
         ],
         "tables": {k: int(v) for k, v in tables.items()},
         "models": registered,

@@ -27,6 +27,7 @@ from revlearn.data.synth.interactions import make_interactions
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
 from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
 from revlearn.data.synth.sales import make_sales
+from revlearn.data.synth.texts import make_reviews, make_tickets
 from revlearn.errors import InputError, ParameterError, StoreError
 
 __all__ = ["Company", "make_company"]
@@ -71,6 +72,11 @@ class Company:
     visits : pandas.DataFrame
         Logged visits of a randomised e-mail-subject test with propensities, for the
         contextual bandit (:func:`revlearn.data.synth.campaigns.make_bandit_log`).
+    reviews : pandas.DataFrame
+        Product reviews with planted aspect sentiment, a sentiment drop, empty and
+        non-English texts (:func:`revlearn.data.synth.texts.make_reviews`).
+    tickets : pandas.DataFrame
+        Support tickets with their category (:func:`revlearn.data.synth.texts.make_tickets`).
     truths : dict
         ``{"leads": ..., "customers": ..., "orders": ..., "sales": ..., "reference_date": ...,
         "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
@@ -96,6 +102,8 @@ class Company:
     actions: pd.DataFrame
     action_catalogue: pd.DataFrame
     visits: pd.DataFrame
+    reviews: pd.DataFrame
+    tickets: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
@@ -112,7 +120,7 @@ class Company:
         dict of str to Path
             One path per table: ``leads``, ``customers``, ``orders``, ``sales``, ``deals``,
             ``interactions``, ``catalogue``, ``accounts``, ``action_customers``,
-            ``actions``, ``action_catalogue`` and ``visits``.
+            ``actions``, ``action_catalogue``, ``visits``, ``reviews`` and ``tickets``.
 
         Raises
         ------
@@ -141,6 +149,8 @@ class Company:
             "actions": self.actions,
             "action_catalogue": self.action_catalogue,
             "visits": self.visits,
+            "reviews": self.reviews,
+            "tickets": self.tickets,
         }
         paths = {name: folder / f"{name}.csv" for name in tables}
         try:
@@ -261,9 +271,9 @@ def make_company(
             fix="Pass a seed such as random_state=0.",
         )
     # A new table takes a new child at the end, so the older tables stay the same per seed.
-    seeds = np.random.SeedSequence(random_state).spawn(9)
+    seeds = np.random.SeedSequence(random_state).spawn(11)
     lead_seed, customer_seed, dirt_seed, order_seed, sales_seed, deal_seed = seeds[:6]
-    shop_seed, action_seed, visit_seed = seeds[6:]
+    shop_seed, action_seed, visit_seed, review_seed, ticket_seed = seeds[6:]
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
@@ -274,6 +284,8 @@ def make_company(
     )
     nba, nba_truths = make_nba_history(np.random.default_rng(action_seed))
     visits, visit_truths = make_bandit_log(np.random.default_rng(visit_seed))
+    reviews, review_truths = make_reviews(np.random.default_rng(review_seed))
+    tickets, ticket_truths = make_tickets(np.random.default_rng(ticket_seed))
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
@@ -286,6 +298,8 @@ def make_company(
         "interactions": shop_truths,
         "actions": nba_truths,
         "visits": visit_truths,
+        "reviews": review_truths,
+        "tickets": ticket_truths,
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -310,5 +324,7 @@ def make_company(
         actions=nba["history"],
         action_catalogue=nba["catalogue"],
         visits=visits,
+        reviews=reviews,
+        tickets=tickets,
         truths=truths,
     )
