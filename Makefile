@@ -38,6 +38,9 @@ bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/anomalies.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/recommend.py
+	$(BIN)/python bench/bandit.py
+	$(BIN)/python bench/text.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
