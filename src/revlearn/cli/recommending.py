@@ -111,16 +111,19 @@ def show_recommend_fit(title: str, summary: dict[str, Any]) -> None:
     ]
     out.print(kv_table(title, rows))
     table = Table(title=f"Candidates (backtest, k = {k})", title_justify="left")
-    for col in ("model", "nDCG", "precision", "recall", "coverage", "seconds"):
+    for col in ("model", "nDCG", "precision", "recall", "coverage", "seconds", ""):
         table.add_column(col)
     for c in summary["candidates"]:
+        settings = ", ".join(f"{k}={v:g}" for k, v in c["settings"].items())
+        chosen = c["method"] == summary["method"] and c["settings"] == summary["settings"]
         table.add_row(
-            str(c["method"]),
+            f"{c['method']} ({settings})" if settings else str(c["method"]),
             f"{c['ndcg']:.4f}",
             f"{c['precision']:.4f}",
             f"{c['recall']:.4f}",
             f"{c['coverage']:.1%}",
             f"{c['seconds']:.1f}",
+            "chosen" if chosen else "",
         )
     out.print(table)
     for note in summary["notes"]:
