@@ -11,31 +11,7 @@ import pytest
 from revlearn.data.synth.campaigns import VARIANTS, make_bandit_log, make_bandit_visitors
 from revlearn.errors import InputError, NotFittedError, ParameterError, SchemaError
 from revlearn.usecases.bandit import ContextualBandit, regret_curves
-
-CONTEXT = ["segment", "channel", "history_count"]
-
-
-@pytest.fixture(scope="module")
-def simulation():
-    visitors, truths = make_bandit_visitors(np.random.default_rng(0), 6000)
-    bandits = {
-        "LinUCB": ContextualBandit(arms=VARIANTS, policy="linucb"),
-        "Thompson": ContextualBandit(arms=VARIANTS, policy="thompson", alpha=0.2),
-    }
-    curves = regret_curves(bandits, visitors[CONTEXT], truths["click_probability"], batch_size=5)
-    return visitors, truths, bandits, curves
-
-
-@pytest.mark.parametrize("label", ["LinUCB", "Thompson"])
-def test_regret_is_sublinear_and_below_ab_then_exploit(simulation, label):
-    _, _, _, curves = simulation
-    regret = curves[label].to_numpy()
-    first, last = regret[1999] - regret[0], regret[-1] - regret[3999]
-    assert last < 0.6 * first  # the last 2,000 visitors cost far less than the first 2,000
-    assert regret[-1] < 0.5 * curves["A/B then exploit"].iloc[-1]
-    assert regret[-1] < 0.4 * curves["random"].iloc[-1]
-    assert (curves["oracle"] == 0).all()
-    assert (np.diff(regret) >= -1e-12).all()
+from tests.usecases.bandit.conftest import CONTEXT
 
 
 @pytest.mark.parametrize("label", ["LinUCB", "Thompson"])
@@ -152,5 +128,3 @@ def test_bad_input_is_a_clear_error():
         ContextualBandit().fit(
             pd.DataFrame({"segment": ["a", "b"], "arm": ["x", None], "reward": [1, 0]})
         )
-    with pytest.raises(InputError, match="click_probability has shape"):
-        regret_curves({}, visitors[CONTEXT], np.zeros((5, 4)))

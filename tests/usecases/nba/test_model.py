@@ -1,4 +1,4 @@
-"""Next best action recovers the planted "who responds to what", within caps, with a holdout."""
+"""Next best action recovers the planted "who responds to what" and saves and loads."""
 
 from __future__ import annotations
 
@@ -8,44 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revlearn.data.synth.campaigns import make_nba_history
 from revlearn.errors import InputError, NotFittedError, ParameterError, SchemaError
-from revlearn.usecases.basket import BasketAnalysis
-from revlearn.usecases.nba import NextBestAction, cross_sell_candidates
-
-FAST = {"structure": "per-action", "learner": "logistic"}
-
-
-@pytest.fixture(scope="module")
-def data():
-    frames, truths = make_nba_history(np.random.default_rng(0), 1500)
-    return frames, truths
-
-
-@pytest.fixture(scope="module")
-def model(data):
-    frames, _ = data
-    return NextBestAction(random_state=0).fit(
-        frames["history"], customers=frames["customers"], catalogue=frames["catalogue"]
-    )
-
-
-def _shares(customers: pd.DataFrame, plan: pd.DataFrame) -> dict[str, float]:
-    risky = (customers["at_risk"] == 1) & (customers["tenure_months"] >= 3)
-    price = (customers["price_sensitive"] == 1) & (customers["at_risk"] == 0)
-    planned = plan["planned_action"]
-    return {
-        "call|risky": float((planned[risky] == "retention call").mean()),
-        "call|safe": float((planned[~risky] == "retention call").mean()),
-        "offer|price": float((planned[price] == "offer").mean()),
-        "offer|other": float((planned[~price] == "offer").mean()),
-    }
+from revlearn.usecases.nba import NextBestAction
+from tests.usecases.nba.conftest import FAST, shares_by_group
 
 
 def test_recovers_the_planted_best_action(data, model):
     frames, truths = data
     plan = model.predict(frames["customers"])
-    shares = _shares(frames["customers"], plan)
+    shares = shares_by_group(frames["customers"], plan)
     assert shares["call|risky"] > 0.9 and shares["call|safe"] < 0.05
     assert shares["offer|price"] > 0.8 and shares["offer|other"] < 0.1
     assert (plan["planned_action"].to_numpy() == truths["best_action"]).mean() > 0.9
@@ -60,7 +31,7 @@ def test_shuffled_responses_carry_no_pattern(data):
     model = NextBestAction(**FAST).fit(
         history, customers=frames["customers"], catalogue=frames["catalogue"]
     )
-    shares = _shares(frames["customers"], model.predict(frames["customers"]))
+    shares = shares_by_group(frames["customers"], model.predict(frames["customers"]))
     assert abs(shares["call|risky"] - shares["call|safe"]) < 0.2
     assert abs(shares["offer|price"] - shares["offer|other"]) < 0.2
 
@@ -92,96 +63,6 @@ def test_output_columns_and_reason(data, model):
     held = plan[plan["in_holdout"]]
     assert (held["action"] == "nothing").all()
     assert held["reason"].str.startswith("held out at random (10 % of customers)").all()
-
-
-def test_eligibility_and_caps_are_never_violated(data):
-    frames, _ = data
-    catalogue = frames["catalogue"].assign(budget=[100, np.nan, 50, np.nan, np.nan])
-    model = NextBestAction(max_contacts=300, holdout_share=0.0, **FAST).fit(
-        frames["history"], customers=frames["customers"], catalogue=catalogue
-    )
-    plan = model.predict(frames["customers"])
-    contacted = plan["action"] != "nothing"
-    assert contacted.sum() == 300  # cap binds: many more customers have a positive action
-    assert (plan["action"] == "offer").sum() <= 100
-    assert (plan["action"] == "upsell").sum() <= 50
-    new = frames["customers"]["tenure_months"].to_numpy() < 3
-    assert not (plan["action"][new] == "retention call").any()
-    assert (plan.loc[contacted, "expected_value"] > 0).all()
-    # the cap keeps the highest expected values
-    assert (
-        plan.loc[contacted, "expected_value"].min() >= plan.loc[~contacted, "expected_value"].max()
-    )
-    share = NextBestAction(max_contacts=0.1, holdout_share=0.0, **FAST).fit(
-        frames["history"], customers=frames["customers"], catalogue=frames["catalogue"]
-    )
-    assert share.summary()["n_contacted"] == 150
-
-
-def test_holdout_share_is_exact_and_random(data):
-    frames, _ = data
-    customers = frames["customers"]
-    plans = [
-        NextBestAction(holdout_share=0.2, random_state=seed, **FAST)
-        .fit(frames["history"], customers=customers, catalogue=frames["catalogue"])
-        .predict(customers)
-        for seed in (0, 1)
-    ]
-    for plan in plans:
-        assert plan["in_holdout"].sum() == 300
-        # random: independent of the features
-        held = customers[plan["in_holdout"].to_numpy()]
-        assert abs(held["at_risk"].mean() - customers["at_risk"].mean()) < 0.06
-        assert abs(held["value"].mean() - customers["value"].mean()) < 60
-    assert (plans[0]["in_holdout"] != plans[1]["in_holdout"]).any()
-
-
-def test_measure_lift_finds_the_planted_effect(data, model):
-    frames, truths = data
-    plan = model.predict(frames["customers"])
-    rng = np.random.default_rng(5)
-    actions = model.actions_
-    p = truths["response_probability"][
-        np.arange(len(plan)), [actions.index(a) for a in plan["action"]]
-    ]
-    outcomes = plan[["customer_id"]].assign(outcome=(rng.random(len(plan)) < p).astype(int))
-    lift = model.measure_lift(outcomes, plan=plan).set_index("group")
-    assert (
-        lift.loc["holdout", "n"]
-        == plan["in_holdout"].sum()
-        - (plan.loc[plan["in_holdout"], "planned_action"] == "nothing").sum()
-    )
-    assert lift.loc["lift", "lo"] > 0 and lift.loc["lift", "p_value"] < 0.01
-    # negative control: outcomes that ignore the action give no significant lift
-    flat = outcomes.assign(outcome=(rng.random(len(plan)) < 0.2).astype(int))
-    control = model.measure_lift(flat, plan=plan).set_index("group")
-    assert control.loc["lift", "lo"] < 0 < control.loc["lift", "hi"]
-
-
-def test_cross_sell_candidates_price_the_upsell(data):
-    from tests.usecases.basket.test_model import make_orders
-
-    orders = make_orders(2000)
-    basket = BasketAnalysis(customer_col="customer_id", price_col="price", min_support=0.02)
-    basket.fit(orders)
-    candidates = cross_sell_candidates(basket, orders)
-    assert list(candidates.columns) == ["customer_id", "item", "probability", "margin", "because"]
-    assert candidates["probability"].between(0, 1).all()
-    # one big candidate for one customer of the NBA data
-    frames, _ = data
-    customer = frames["customers"]["customer_id"].iloc[1]
-    own = pd.DataFrame(
-        {"customer_id": [customer], "item": ["sauce"], "probability": [0.9], "margin": [500.0]}
-    )
-    model = NextBestAction(holdout_share=0.0, **FAST).fit(
-        frames["history"], customers=frames["customers"], catalogue=frames["catalogue"]
-    )
-    plan = model.predict(frames["customers"], candidates=own).set_index("customer_id")
-    assert plan.loc[customer, "action"] == "upsell"
-    assert plan.loc[customer, "expected_value"] == pytest.approx(0.9 * 500 - 2.0)
-    assert plan.loc[customer, "reason"].startswith("upsell sauce: 90 % chance")
-    # everyone else has no candidate, so no upsell
-    assert (plan.drop(index=customer)["action"] != "upsell").all()
 
 
 def test_summary_and_explain(model):

@@ -1,0 +1,36 @@
+"""Cross-sell candidates from basket rules price the upsell action per customer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from revlearn.usecases.basket import BasketAnalysis
+from revlearn.usecases.nba import NextBestAction, cross_sell_candidates
+from tests.usecases.nba.conftest import FAST
+
+
+def test_cross_sell_candidates_price_the_upsell(data):
+    from tests.usecases.basket.test_model import make_orders
+
+    orders = make_orders(2000)
+    basket = BasketAnalysis(customer_col="customer_id", price_col="price", min_support=0.02)
+    basket.fit(orders)
+    candidates = cross_sell_candidates(basket, orders)
+    assert list(candidates.columns) == ["customer_id", "item", "probability", "margin", "because"]
+    assert candidates["probability"].between(0, 1).all()
+    # one big candidate for one customer of the NBA data
+    frames, _ = data
+    customer = frames["customers"]["customer_id"].iloc[1]
+    own = pd.DataFrame(
+        {"customer_id": [customer], "item": ["sauce"], "probability": [0.9], "margin": [500.0]}
+    )
+    model = NextBestAction(holdout_share=0.0, **FAST).fit(
+        frames["history"], customers=frames["customers"], catalogue=frames["catalogue"]
+    )
+    plan = model.predict(frames["customers"], candidates=own).set_index("customer_id")
+    assert plan.loc[customer, "action"] == "upsell"
+    assert plan.loc[customer, "expected_value"] == pytest.approx(0.9 * 500 - 2.0)
+    assert plan.loc[customer, "reason"].startswith("upsell sauce: 90 % chance")
+    # everyone else has no candidate, so no upsell
+    assert (plan.drop(index=customer)["action"] != "upsell").all()
