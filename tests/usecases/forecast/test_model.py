@@ -48,8 +48,8 @@ def test_outside_signals_beat_the_same_model_without_them(history, fitted):
 def test_ensemble_is_the_members_mean_and_a_single_model_needs_a_clear_lead(fitted):
     scores = pd.DataFrame(fitted.backtest_).set_index("model")
     assert "Ensemble" in fitted.models_ and "Ensemble" in scores.index
-    # AutoETS + AutoTheta (AutoARIMA is left out of 1,000+ days); the mean of two forecasts
-    # errs no more than the worse of them (RMSE is convex)
+    # AutoETS + AutoTheta (AutoARIMA is left out of 1,000+ days): the median of two is their
+    # mean, which errs no more than the worse of them (RMSE is convex)
     assert scores.loc["Ensemble", "rmse"] <= scores.loc[["AutoETS", "AutoTheta"], "rmse"].max()
     # LightGBM's lower MASE on the demo comes from one promotion window; it loses 3 of 6
     assert scores.loc["LightGBM", "mase"] < scores.loc["Ensemble", "mase"]
@@ -174,6 +174,7 @@ def test_monthly_series_get_autoarima_and_several_series_are_chosen_apart():
     ).fit(frame)
     assert model.freq_ == "MS" and model.season_length_ == 12
     assert "AutoARIMA" in model.models_ and set(model.chosen_) == {"north", "south"}
+    assert model.models_[-1] == "Ensemble"  # the median of AutoETS, AutoARIMA and AutoTheta
     out = model.predict()
     assert next(iter(out.columns)) == "store" and len(out) == 12
 
