@@ -24,6 +24,14 @@ from revlearn.cli._app import (
     print_json,
     progress_bar,
 )
+from revlearn.cli.campaigns import (
+    CAMPAIGN_USECASES,
+    CampaignOptions,
+    build_campaign_model,
+    campaign_metrics,
+    fit_campaign_model,
+    show_campaign_fit,
+)
 from revlearn.cli.customers import (
     VALUE_USECASES,
     ValueOptions,
@@ -45,13 +53,17 @@ from revlearn.errors import NotFoundError, ParameterError
 VALUE = "Customer value: clv, segments, anomalies, basket"
 SERIES = "Forecast: sales series"
 RECOMMEND = "Recommend: interactions"
+CAMPAIGNS = "Campaigns: next best action (nba), content bandit"
 
 
 @app.command()
 def fit(
     usecase: Annotated[
         str,
-        typer.Argument(help="What to model: leads, churn, clv, segments, anomalies or basket."),
+        typer.Argument(
+            help="What to model: leads, churn, clv, segments, anomalies, basket, forecast, "
+            "pipeline, recommend, nba or bandit."
+        ),
     ],
     data: DataOpt,
     target: Annotated[
@@ -69,7 +81,9 @@ def fit(
     ] = False,
     customer: Annotated[
         str | None,
-        typer.Option(help="Transactions/events: the customer id column.", rich_help_panel=EVENTS),
+        typer.Option(
+            help="Transactions/events, nba: the customer id column.", rich_help_panel=EVENTS
+        ),
     ] = None,
     timestamp: Annotated[
         str | None,
@@ -122,7 +136,7 @@ def fit(
         str | None,
         typer.Option(
             help="segments: kmeans, ward or som; anomalies: isolation_forest or lof; clv: "
-            "auto, bgnbd or gbm.",
+            "auto, bgnbd or gbm; bandit: linucb or thompson.",
             rich_help_panel=VALUE,
         ),
     ] = None,
@@ -157,7 +171,12 @@ def fit(
         str | None, typer.Option(help="forecast: the date column.", rich_help_panel=SERIES)
     ] = None,
     value: Annotated[
-        str | None, typer.Option(help="forecast: the value to forecast.", rich_help_panel=SERIES)
+        str | None,
+        typer.Option(
+            help="forecast: the value to forecast; nba: the value of each response in the "
+            "history (for catalogue values written 'observed').",
+            rich_help_panel=SERIES,
+        ),
     ] = None,
     series: Annotated[
         str | None,
@@ -224,6 +243,64 @@ def fit(
         int | None,
         typer.Option(help="recommend: list length (10).", rich_help_panel=RECOMMEND),
     ] = None,
+    action: Annotated[
+        str | None,
+        typer.Option(
+            help="nba: the action column (action); the customer id is --customer.",
+            rich_help_panel=CAMPAIGNS,
+        ),
+    ] = None,
+    response: Annotated[
+        str | None,
+        typer.Option(help="nba: the 0/1 response column (responded).", rich_help_panel=CAMPAIGNS),
+    ] = None,
+    customers: Annotated[
+        str | None,
+        typer.Option(
+            help="nba: a file or table of customers (id and features).", rich_help_panel=CAMPAIGNS
+        ),
+    ] = None,
+    catalogue: Annotated[
+        str | None,
+        typer.Option(
+            help="nba: a file or table of actions with value, cost and optional eligible, "
+            "budget, response.",
+            rich_help_panel=CAMPAIGNS,
+        ),
+    ] = None,
+    max_contacts: Annotated[
+        str | None,
+        typer.Option(
+            metavar="N|SHARE",
+            help="nba: contact cap, a count (500) or a share of customers (0.2); none by default.",
+            rich_help_panel=CAMPAIGNS,
+        ),
+    ] = None,
+    holdout_share: Annotated[
+        float | None,
+        typer.Option(
+            help="nba: share of customers held out at random to measure lift (0.1).",
+            rich_help_panel=CAMPAIGNS,
+        ),
+    ] = None,
+    arm: Annotated[
+        str | None,
+        typer.Option(help="bandit: the variant shown (arm).", rich_help_panel=CAMPAIGNS),
+    ] = None,
+    reward: Annotated[
+        str | None,
+        typer.Option(
+            help="bandit: the outcome, click 0/1 or a value (reward).", rich_help_panel=CAMPAIGNS
+        ),
+    ] = None,
+    context: Annotated[
+        str | None,
+        typer.Option(
+            help="bandit: context columns, e.g. segment,channel (all other columns); the "
+            "policy is --method linucb (default) or thompson.",
+            rich_help_panel=CAMPAIGNS,
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -237,7 +314,9 @@ def fit(
     transaction table (--customer, --timestamp, --amount; segments also a customer table);
     basket reads order lines (--order, --item); forecast reads series (--date, --value,
     --series) with outside signals (--signals, --lagged); recommend reads interactions
-    (--user, --item, --rating, --timestamp) with item and user attributes (--items, --users).
+    (--user, --item, --rating, --timestamp) with item and user attributes (--items, --users);
+    nba reads past actions and responses (--customer, --action, --response) with --customers
+    and --catalogue; bandit reads logged visits (--arm, --reward, --context, --method).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -245,6 +324,7 @@ def fit(
         from revlearn.usecases import USECASES
 
         known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline", "recommend"]
+        known += CAMPAIGN_USECASES
         if usecase not in known:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
@@ -289,6 +369,20 @@ def fit(
                 model.fit(frame, items=item_table, users=user_table)
             summary = model.summary()
             metrics = {"validation_ndcg": summary["validation_ndcg"]}
+        elif usecase in CAMPAIGN_USECASES:
+            model = build_campaign_model(
+                usecase,
+                CampaignOptions(customer=customer, action=action, response=response, value=value,
+                                max_contacts=max_contacts, holdout_share=holdout_share, arm=arm,
+                                reward=reward, context=context, method=method),
+            )  # fmt: skip
+            tables = [read_source(t, ws) if t is not None else None for t in (customers, catalogue)]
+            with progress_bar(not as_json) as update:
+                if update is not None:
+                    update(f"Fitting {usecase}", 0.1)
+                fit_campaign_model(usecase, model, frame, customers=tables[0], catalogue=tables[1])
+            summary = model.summary()
+            metrics = campaign_metrics(usecase, summary)
         elif usecase in VALUE_USECASES:
             opts = ValueOptions(
                 customer=customer, timestamp=timestamp, amount=amount, order=order, item=item,
@@ -344,6 +438,8 @@ def fit(
             show_forecast_fit(title, summary)
         elif usecase == "recommend":
             show_recommend_fit(title, summary)
+        elif usecase in CAMPAIGN_USECASES:
+            show_campaign_fit(usecase, title, summary)
         elif usecase in VALUE_USECASES:
             show_value_fit(usecase, title, summary)
         else:

@@ -35,6 +35,13 @@ from revlearn.cli._app import (
     print_json,
     value_and_cost,
 )
+from revlearn.cli.campaigns import (
+    CAMPAIGN_USECASES,
+    campaign_predictions,
+    campaign_sections,
+    evaluate_campaign,
+    show_campaign_evaluation,
+)
 from revlearn.cli.customers import (
     VALUE_USECASES,
     evaluate_model,
@@ -52,6 +59,11 @@ from revlearn.cli.recommending import (
     show_recommend_evaluation,
 )
 from revlearn.errors import ParameterError, short_list
+
+PropensityOpt = Annotated[
+    str | None,
+    typer.Option(help="bandit: the logging propensity column of the log (propensity)."),
+]
 
 
 # -------------------------------------------------------------------------- predict
@@ -95,7 +107,9 @@ def predict(
     without --data). segments: the segment per customer. anomalies: score and reasons per
     transaction. basket: the rules table, or cross-sell offers for the histories in --data.
     recommend: user, rank, item, score, reason for the users in --data (every training user
-    without it), --k per user.
+    without it), --k per user. nba: one action per customer of --data with probability,
+    expected value, reason and holdout flag. bandit: the best arm and every arm's expected
+    reward per visitor of --data.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -107,8 +121,11 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
-        if record.usecase in (*VALUE_USECASES, "forecast", "pipeline", "recommend"):
-            if record.usecase == "recommend":
+        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, "forecast", "pipeline",
+                              "recommend"):  # fmt: skip
+            if record.usecase in CAMPAIGN_USECASES:
+                scored = campaign_predictions(record.usecase, fitted, frame)
+            elif record.usecase == "recommend":
                 scored = recommend_table(fitted, frame, k)
             elif record.usecase == "pipeline":
                 if frame is None:
@@ -230,8 +247,12 @@ def evaluate(
         str | None, typer.Option(help="clv: refit up to this day and judge on the rest.")
     ] = None,
     target: Annotated[
-        str | None, typer.Option(help="anomalies: the column marking known cases.")
+        str | None,
+        typer.Option(
+            help="anomalies: the column marking known cases; nba: the outcome column (outcome)."
+        ),
     ] = None,
+    propensity: PropensityOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -243,7 +264,9 @@ def evaluate(
     --sensitive it compares selection and error rates across groups. clv: the holdout check
     at --until; anomalies: precision and recall at k against --target; segments: cluster
     quality and bootstrap stability; recommend: precision, recall, nDCG, MAP, hit rate and
-    coverage at k = 1, 5, 10, 20 on held-out interactions, beside popularity.
+    coverage at k = 1, 5, 10, 20 on held-out interactions, beside popularity. nba: the lift
+    of treated over held-out customers (--data: the predict output with an outcome column);
+    bandit: the fitted policy's value on a log with propensities (IPS, SNIPS, doubly robust).
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -252,6 +275,16 @@ def evaluate(
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws)
+        if record.usecase in CAMPAIGN_USECASES:
+            found = evaluate_campaign(
+                record.usecase, fitted, frame, outcome=target, propensity=propensity
+            )
+            if as_json:
+                print_json({"model": record.name, "version": record.version, **found})
+                return
+            title = f"{record.name} v{record.version} on {data}"
+            show_campaign_evaluation(record.usecase, title, found)
+            return
         if record.usecase == "recommend":
             rows = evaluate_recommender(fitted, frame)
             if as_json:
@@ -339,7 +372,7 @@ def explain(
 
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
-        if record.usecase in (*VALUE_USECASES, "recommend"):
+        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, "recommend"):
             table = fitted.explain()  # type: ignore[attr-defined]
             if not isinstance(table, pd.DataFrame):  # segments: profiles
                 table = table.to_frame()
@@ -388,6 +421,7 @@ def report(
         str | None,
         typer.Option(help="forecast: a file or table of the future values of the known signals."),
     ] = None,
+    propensity: PropensityOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -399,7 +433,9 @@ def report(
     --value and --cost), drivers, partial dependence, surrogate rules, fairness (with
     --sensitive) and the data-sufficiency verdict. clv, segments, anomalies and basket
     models get their own charts (only anomalies needs --data: the transactions to show);
-    recommend draws its quality over k with --data holding held-out interactions.
+    recommend draws its quality over k with --data holding held-out interactions; nba draws
+    its plan; bandit tables its arms and, with --data holding a log with propensities,
+    estimates the fitted policy's value off-policy.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -428,6 +464,9 @@ def report(
 
             future = read_source(signals, ws) if signals is not None else None
             sections = forecast_sections(fitted, signals=future)  # type: ignore[arg-type]
+            page = render_page(title, sections)
+        elif record.usecase in CAMPAIGN_USECASES:
+            sections = campaign_sections(record.usecase, fitted, frame, propensity=propensity)
             page = render_page(title, sections)
         elif record.usecase == "recommend":
             from revlearn.report.recommend_report import recommend_sections
