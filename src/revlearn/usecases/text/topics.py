@@ -104,12 +104,12 @@ def _infer(
         gamma = alpha + cts.sum() / k
         exp_elog_theta = np.exp(psi(gamma) - psi(gamma.sum()))
         phinorm = exp_elog_theta @ beta_d + 1e-100
-        for _ in range(100):
+        for _ in range(500):
             last = gamma
             gamma = alpha + exp_elog_theta * ((cts / phinorm) @ beta_d.T)
             exp_elog_theta = np.exp(psi(gamma) - psi(gamma.sum()))
             phinorm = exp_elog_theta @ beta_d + 1e-100
-            if np.mean(np.abs(gamma - last)) < 1e-3:
+            if np.mean(np.abs(gamma - last)) < 1e-5:
                 break
         theta[d] = gamma / gamma.sum()
     return theta
