@@ -24,10 +24,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'
 
-# Peer libraries that cannot share revlearn's environment (PyMC-Marketing pulls PyMC/PyTensor).
+# Peer libraries that cannot share revlearn's environment (PyMC-Marketing pulls PyMC/PyTensor;
+# Prophet pins cmdstanpy, holidays and matplotlib).
 $(PEERS)/.installed:
 	$(PYTHON) -m venv $(PEERS)
-	$(PEERS)/bin/python -m pip install --quiet 'pymc-marketing==0.19.2'
+	$(PEERS)/bin/python -m pip install --quiet 'pymc-marketing==0.19.2' 'prophet==1.5.0'
 	touch $@
 
 bench: $(STAMP) $(PEERS)/.installed

@@ -45,16 +45,13 @@ revlearn refit at each origin with a plain ``fit``): mean MASE 0.802 for revlear
 vs best 0.874, beer 0.577 vs 0.568, wool 0.984 vs 0.983, AirPassengers 0.910 vs 0.910,
 shampoo 0.948 vs 0.971, CDNOW 0.537 vs 0.547).
 
-**Prophet** is not compared. ``pip index versions prophet`` lists 1.5.0 (newest) down to
-0.1.1; in a throw-away venv ``pip install prophet`` succeeded from the local package
-mirror (its wheel ships a prebuilt CmdStan model, so no toolchain was downloaded) and a
-730-day fit + 14-day forecast ran in 0.4 s. A one-off run there (2026-11-24, not part of
-this bench; Prophet defaults, refit at each origin of the same windows) gave MASE 0.936 on
-the demo sales without signals, 0.730 with temperature, promotion and price as regressors
-(their true future values, as revlearn gets), and 1.095 on AirPassengers. It is left out
-of revlearn's environment on purpose: it pins its own stack (cmdstanpy, holidays,
-matplotlib) and takes no part in revlearn; a run beside it would go through a separate
-peer venv like PyMC-Marketing's.
+**Prophet** (1.5.0, the newest on the index; it installs offline: its wheel ships a
+prebuilt CmdStan model) runs in ``bench/.peers`` beside PyMC-Marketing, because it pins its
+own stack (cmdstanpy, holidays, matplotlib); ``bench/_prophet_forecast.py`` refits it with
+its defaults at each origin of the same windows, without and (on the demo sales) with the
+known signals as regressors, given their true future values as revlearn is. A run on
+2026-11-24 gave MASE 0.936 without and 0.730 with regressors on the demo sales, and 1.095 on
+AirPassengers. The rows are left out when ``bench/.peers`` is absent.
 
 The statsforecast time on the demo sales is mostly AutoARIMA on 1,095 days; revlearn's
 ``"auto"`` leaves AutoARIMA out past 800 periods (and says so in its notes), which is
@@ -66,6 +63,9 @@ Run: ``make bench`` (or ``.venv/bin/python bench/forecast.py [--series N]``).
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,8 @@ from revlearn.evaluate.forecast import forecast_metrics
 from revlearn.usecases.forecast import SalesForecaster
 
 PEER_MODELS = ("SeasonalNaive", "AutoETS", "AutoARIMA")
+HERE = Path(__file__).resolve().parent
+PEERS = HERE / ".peers"  # Prophet's environment, made by `make bench`
 ROW = "{:<14}{:<34}{:>8}{:>8}{:>10}  {}"
 
 
@@ -142,6 +144,30 @@ def _cdnow() -> tuple[pd.DataFrame, dict[str, Any]]:
     return daily, {"date_col": "date", "value_col": "amount", "horizon": 14}
 
 
+def _prophet(
+    long: pd.DataFrame, h: int, cutoffs: list[pd.Timestamp], regressors: pd.DataFrame | None
+) -> tuple[pd.DataFrame, float] | None:
+    """Prophet's forecasts at the cut-offs, run in bench/.peers; None when it is absent."""
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        return None
+    table = long[["ds", "y"]].reset_index(drop=True)
+    names = [] if regressors is None else list(regressors.columns)
+    if regressors is not None:
+        table = pd.concat([table, regressors.reset_index(drop=True).astype(float)], axis=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "series.csv"
+        table.to_csv(path, index=False)
+        done = subprocess.run(
+            [str(python), str(HERE / "_prophet_forecast.py"), str(path), str(h),
+             ",".join(str(c.date()) for c in cutoffs), ",".join(names)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    frame = pd.DataFrame({"ds": pd.to_datetime(result["ds"]), "yhat": result["yhat"]})
+    return frame, float(result["seconds"])
+
+
 def accuracy(label: str, data: pd.DataFrame, params: dict[str, Any], windows: int) -> None:
     """Score statsforecast and revlearn (in-sample choice and out of sample) on one series."""
     h, date, value = params["horizon"], params["date_col"], params["value_col"]
@@ -164,6 +190,15 @@ def accuracy(label: str, data: pd.DataFrame, params: dict[str, Any], windows: in
         mase, smape = _scores(cv, model, train, m)
         _print_row(label, f"statsforecast {model}", mase, smape, sf_seconds, "3 models together")
 
+    known = list(params.get("signals") or [])
+    for regressors in ([], known) if known else ([],):
+        prophet = _prophet(long, h, cutoffs, data[known] if regressors else None)
+        if prophet is not None:
+            frame, seconds = prophet
+            mase, smape = _scores(frame.merge(long, on="ds"), "yhat", train, m)
+            method = "Prophet" + (" + regressors" if regressors else "")
+            _print_row(label, method, mase, smape, seconds, "bench/.peers, refit at each origin")
+
     fitted, seconds = _timed(SalesForecaster(**params, n_windows=windows).fit, data)
     chosen = fitted.chosen_[fitted.series_[0]]
     note = f"chose {chosen} on the scored windows"
@@ -176,7 +211,6 @@ def accuracy(label: str, data: pd.DataFrame, params: dict[str, Any], windows: in
                    "(its backtest, same windows)")  # fmt: skip
 
     dates = pd.to_datetime(data[date])
-    known = list(params.get("signals") or [])
     parts, choices, started = [], [], time.perf_counter()
     for cutoff in cutoffs:
         past = data[dates <= cutoff]
