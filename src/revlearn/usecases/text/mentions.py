@@ -550,7 +550,7 @@ class ProductMentions(UseCase):
         return table.reset_index(drop=True)
 
     def share_of_voice(self, data: Any, *, freq: str = "W") -> pd.DataFrame:
-        """Mentions and share of voice of each product per period (and source).
+        """Count the mentions and share of voice of each product per period (and source).
 
         Parameters
         ----------
