@@ -171,3 +171,7 @@ def test_bad_input(ruler):
     empty = ruler.predict(pd.DataFrame({"text": ["", "   ", None], "post_id": [1, 2, 3]}))
     assert empty.empty and list(empty.columns)[:3] == ["post_id", "mention", "label"]
     assert len(ruler.explain(product="Aurora Phone")) > 20
+    huge = "I love my Aurora Phone. " + "blah " * 200_000  # 1 MB: cut to max_chars
+    odd = "Caf\u00c3\u00a9 owners love the Terra Speaker".encode("latin-1")  # bytes, mojibake
+    found = ruler.predict(pd.DataFrame({"post_id": [1, 2], "text": [huge, odd]}))
+    assert found["product"].tolist() == ["Aurora Phone", "Terra Speaker"]
