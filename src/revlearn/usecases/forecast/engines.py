@@ -6,6 +6,8 @@ and return forecasts and rolling-origin backtests in the same shape, so
 
 * local models per series (statsforecast): seasonal naive, random walk with drift,
   AutoETS, AutoARIMA and AutoTheta — no signals;
+* a log-linear dynamic regression per series on trend, calendar and the signals
+  (:mod:`revlearn.usecases.forecast.regression`);
 * one global gradient-boosting model over every series (mlforecast + LightGBM): lags of
   the target, rolling means, calendar features and the outside signals; signals known in
   advance (temperature forecast, promotions, price) enter at the forecast date, the others
@@ -24,6 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from revlearn.usecases.forecast.regression import NAME as REGRESSION
+from revlearn.usecases.forecast.regression import regression_backtest, regression_forecast
 
 __all__ = ["LOCAL_MODELS", "EngineSpec", "backtest", "forecast", "lightgbm_rows"]
 
@@ -57,7 +62,8 @@ class EngineSpec:
     level : int
         Prediction interval level in percent.
     models : tuple of str
-        Local model names from :data:`LOCAL_MODELS` and/or ``"LightGBM"``.
+        Local model names from :data:`LOCAL_MODELS`, ``"Regression"`` and/or
+        ``"LightGBM"``.
     known : tuple of str
         Signals known in advance (used at the forecast date).
     lagged : tuple of str
@@ -229,8 +235,11 @@ def backtest(spec: EngineSpec, frame: pd.DataFrame, n_windows: int) -> pd.DataFr
             static_features=[],
         )
         parts.append(_rename_levels(ml, spec.level))
+    if REGRESSION in spec.models:
+        parts.append(regression_backtest(spec, frame, n_windows))
     out = parts[0]
     for part in parts[1:]:
+        part = part.assign(cutoff=pd.to_datetime(part["cutoff"]), ds=pd.to_datetime(part["ds"]))
         out = out.merge(part.drop(columns=["y"]), on=["unique_id", "ds", "cutoff"], how="inner")
     return out.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True)
 
@@ -280,9 +289,18 @@ def forecast(
         X_df = _future_features(wanted, frame, future)
         predicted = ml.predict(spec.horizon, level=[spec.level], X_df=X_df)
         parts.append(_rename_levels(predicted, spec.level))
+    if REGRESSION in wanted.models:
+        grid = _horizon_grid(spec, frame)
+        if spec.known:
+            assert future is not None, "known signals need their future values"
+            grid = grid.merge(
+                future[["unique_id", "ds", *spec.known]], on=["unique_id", "ds"], how="left"
+            )
+        uids = list(pd.unique(frame["unique_id"]))
+        parts.append(regression_forecast(wanted, frame, grid, uids))
     out = parts[0]
     for part in parts[1:]:
-        out = out.merge(part, on=["unique_id", "ds"], how="inner")
+        out = out.merge(part.assign(ds=pd.to_datetime(part["ds"])), on=["unique_id", "ds"])
     return out.sort_values(["unique_id", "ds"]).reset_index(drop=True)
 
 

@@ -3,8 +3,9 @@
 :class:`SalesForecaster` prepares the series (:func:`revlearn.data.series.prepare_series`:
 a regular grid per series, aggregated from order tables when needed), backtests every
 candidate model from several origins (:mod:`revlearn.usecases.forecast.engines`: seasonal
-naive, drift, AutoETS, AutoTheta, AutoARIMA through statsforecast; LightGBM on lags,
-rolling means, calendar and signals through mlforecast; the median of the statistical
+naive, drift, AutoETS, AutoTheta, AutoARIMA through statsforecast; a log-linear regression
+on trend, calendar and the signals; LightGBM on lags, rolling means, calendar and signals
+through mlforecast; the median of the statistical
 models), keeps per series the model with the lowest backtest MASE (the simpler one on ties;
 the ensemble unless that model's lead is beyond noise), and reports MASE, sMAPE, RMSE, bias and
 the interval coverage it measured. ``predict`` refits the chosen models on the whole
@@ -31,7 +32,9 @@ from revlearn.usecases.forecast.hierarchy import BOTTOM, bottom_ids, expand, rec
 __all__ = ["SalesForecaster"]
 
 #: The models ``models="auto"`` tries, simplest first.
-AUTO_MODELS = ("SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "AutoARIMA", "LightGBM")
+AUTO_MODELS = (
+    "SeasonalNaive", "Drift", "AutoETS", "AutoTheta", "AutoARIMA", "Regression", "LightGBM"
+)  # fmt: skip
 #: The combination candidate: the median of the statistical models tried.
 ENSEMBLE = "Ensemble"
 #: Its members, when tried (AutoARIMA is left out of "auto" on long series; two members
@@ -64,10 +67,12 @@ class SalesForecaster(UseCase):
         ``horizon`` periods.
     models : "auto" or list of str, default="auto"
         Candidates: any of ``SeasonalNaive``, ``Drift``, ``AutoETS``, ``AutoTheta``,
-        ``AutoARIMA``, ``LightGBM``. ``"auto"`` tries them all (AutoARIMA only on series
-        of at most 800 periods, where its fit stays fast). When two or more of AutoETS,
-        AutoARIMA and AutoTheta are tried, their median (``Ensemble``) is a candidate too,
-        kept unless a single model leads it by more than its backtest noise.
+        ``AutoARIMA``, ``Regression`` (log-linear on trend, calendar and the signals),
+        ``LightGBM``. ``"auto"`` tries them all (AutoARIMA only on series of at most 800
+        periods, where its fit stays fast; Regression only when there are signals). When
+        two or more of AutoETS, AutoARIMA and AutoTheta are tried, their median
+        (``Ensemble``) is a candidate too, kept unless a single model leads it by more than
+        its backtest noise.
     hierarchy : list of str, optional
         Level columns from the top down (``["category", "product"]``): the bottom series
         are summed into every level and a total, all are forecast, and the forecasts are
@@ -260,14 +265,17 @@ class SalesForecaster(UseCase):
     def _candidates(self, longest: int, notes: list[str]) -> tuple[str, ...]:
         if self.models != "auto":
             return tuple(self.models)
+        models: tuple[str, ...] = AUTO_MODELS
+        if not (self.signals or self.lagged_signals):  # the regression is there for them
+            models = tuple(m for m in models if m != "Regression")
         if longest > ARIMA_MAX_POINTS:
             notes.append(
                 f"AutoARIMA left out: the series are up to {longest} periods long and its "
                 f"fit grows slow past {ARIMA_MAX_POINTS}; pass models=[..., 'AutoARIMA'] "
                 "to include it."
             )
-            return tuple(m for m in AUTO_MODELS if m != "AutoARIMA")
-        return AUTO_MODELS
+            return tuple(m for m in models if m != "AutoARIMA")
+        return models
 
     def _fit_lightgbm(
         self, spec: EngineSpec, lengths: pd.Series, n_windows: int, notes: list[str], where: str
