@@ -351,7 +351,8 @@ def test_write_creates_the_csv_files(tmp_path: Path) -> None:
     assert set(paths) == {
         "leads", "customers", "orders", "sales", "deals", "interactions", "catalogue",
         "accounts", "action_customers", "actions", "action_catalogue", "visits", "reviews",
-        "tickets",
+        "tickets", "posts", "product_names", "post_entities", "feedback", "calls",
+        "call_outcomes",
     }  # fmt: skip
     assert len(pd.read_csv(paths["interactions"])) == len(company.interactions)
     assert len(pd.read_csv(paths["orders"])) == len(company.orders)

@@ -27,6 +27,11 @@ from revlearn.data.synth.interactions import make_interactions
 from revlearn.data.synth.leads import LEAD_TRUTHS, REFERENCE_DATE, dirty_leads, make_leads
 from revlearn.data.synth.orders import ORDER_TRUTHS, make_orders
 from revlearn.data.synth.sales import make_sales
+from revlearn.data.synth.text_extras import (
+    make_call_transcripts,
+    make_product_mentions,
+    make_topic_texts,
+)
 from revlearn.data.synth.texts import make_reviews, make_tickets
 from revlearn.errors import InputError, ParameterError, StoreError
 
@@ -77,6 +82,22 @@ class Company:
         non-English texts (:func:`revlearn.data.synth.texts.make_reviews`).
     tickets : pandas.DataFrame
         Support tickets with their category (:func:`revlearn.data.synth.texts.make_tickets`).
+    posts : pandas.DataFrame
+        Social posts mentioning products and competitors, with misspellings
+        (:func:`revlearn.data.synth.text_extras.make_product_mentions`).
+    product_names : pandas.DataFrame
+        The catalogue the mentions are matched against (product, brand, aliases,
+        competitor).
+    post_entities : pandas.DataFrame
+        Labelled entity spans in the posts (for training the NER).
+    feedback : pandas.DataFrame
+        Customer feedback texts on planted topics, one of them rising
+        (:func:`revlearn.data.synth.text_extras.make_topic_texts`).
+    calls : pandas.DataFrame
+        Sales-call transcripts, one row per utterance
+        (:func:`revlearn.data.synth.text_extras.make_call_transcripts`).
+    call_outcomes : pandas.DataFrame
+        The deal outcome (won/lost) of each call.
     truths : dict
         ``{"leads": ..., "customers": ..., "orders": ..., "sales": ..., "reference_date": ...,
         "random_state": ..., "dirty": ...}``: the planted coefficients, the columns without
@@ -104,6 +125,12 @@ class Company:
     visits: pd.DataFrame
     reviews: pd.DataFrame
     tickets: pd.DataFrame
+    posts: pd.DataFrame
+    product_names: pd.DataFrame
+    post_entities: pd.DataFrame
+    feedback: pd.DataFrame
+    calls: pd.DataFrame
+    call_outcomes: pd.DataFrame
     truths: dict[str, Any] = field(repr=False)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
@@ -120,7 +147,9 @@ class Company:
         dict of str to Path
             One path per table: ``leads``, ``customers``, ``orders``, ``sales``, ``deals``,
             ``interactions``, ``catalogue``, ``accounts``, ``action_customers``,
-            ``actions``, ``action_catalogue``, ``visits``, ``reviews`` and ``tickets``.
+            ``actions``, ``action_catalogue``, ``visits``, ``reviews``, ``tickets``,
+            ``posts``, ``product_names``, ``post_entities``, ``feedback``, ``calls`` and
+            ``call_outcomes``.
 
         Raises
         ------
@@ -151,6 +180,12 @@ class Company:
             "visits": self.visits,
             "reviews": self.reviews,
             "tickets": self.tickets,
+            "posts": self.posts,
+            "product_names": self.product_names,
+            "post_entities": self.post_entities,
+            "feedback": self.feedback,
+            "calls": self.calls,
+            "call_outcomes": self.call_outcomes,
         }
         paths = {name: folder / f"{name}.csv" for name in tables}
         try:
@@ -271,9 +306,10 @@ def make_company(
             fix="Pass a seed such as random_state=0.",
         )
     # A new table takes a new child at the end, so the older tables stay the same per seed.
-    seeds = np.random.SeedSequence(random_state).spawn(11)
+    seeds = np.random.SeedSequence(random_state).spawn(14)
     lead_seed, customer_seed, dirt_seed, order_seed, sales_seed, deal_seed = seeds[:6]
-    shop_seed, action_seed, visit_seed, review_seed, ticket_seed = seeds[6:]
+    shop_seed, action_seed, visit_seed, review_seed, ticket_seed = seeds[6:11]
+    post_seed, topic_seed, call_seed = seeds[11:]
     leads = make_leads(np.random.default_rng(lead_seed), n_leads)
     customers, flipped = make_customers(np.random.default_rng(customer_seed), n_customers)
     orders, order_truths = make_orders(np.random.default_rng(order_seed), n_shoppers)
@@ -286,6 +322,9 @@ def make_company(
     visits, visit_truths = make_bandit_log(np.random.default_rng(visit_seed))
     reviews, review_truths = make_reviews(np.random.default_rng(review_seed))
     tickets, ticket_truths = make_tickets(np.random.default_rng(ticket_seed))
+    (names, posts, entities), post_truths = make_product_mentions(np.random.default_rng(post_seed))
+    feedback, topic_truths = make_topic_texts(np.random.default_rng(topic_seed))
+    (calls, outcomes), call_truths = make_call_transcripts(np.random.default_rng(call_seed))
     pairs: list[tuple[str, str]] = []
     if dirty:
         leads, pairs = dirty_leads(np.random.default_rng(dirt_seed), leads)
@@ -300,6 +339,9 @@ def make_company(
         "visits": visit_truths,
         "reviews": review_truths,
         "tickets": ticket_truths,
+        "posts": post_truths,
+        "feedback": topic_truths,
+        "calls": call_truths,
         "reference_date": REFERENCE_DATE.isoformat(),
         "random_state": random_state,
         "dirty": dirty,
@@ -326,5 +368,11 @@ def make_company(
         visits=visits,
         reviews=reviews,
         tickets=tickets,
+        posts=posts,
+        product_names=names,
+        post_entities=entities,
+        feedback=feedback,
+        calls=calls,
+        call_outcomes=outcomes,
         truths=truths,
     )
