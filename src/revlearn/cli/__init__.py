@@ -6,18 +6,20 @@ Exit codes: 0 success, 2 bad input (one line: what, where, how to fix), 1 intern
 to stderr.
 
 The commands live in :mod:`revlearn.cli.fitting` (fit), :mod:`revlearn.cli.modelling`
-(predict, evaluate, explain, report) and :mod:`revlearn.cli.workspace` (models, load,
-profile, demo); importing them registers them on :data:`app`.
+(predict, evaluate, explain, report), :mod:`revlearn.cli.texting` (mentions) and
+:mod:`revlearn.cli.workspace` (models, load, profile, demo); importing them registers them
+on :data:`app`.
 """
 
 from __future__ import annotations
 
-from revlearn.cli import fitting, modelling, workspace
+from revlearn.cli import fitting, modelling, texting, workspace
 from revlearn.cli._app import app
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (fitting, modelling, workspace)  # imported for their @app.command() registrations
+# imported for their @app.command() registrations
+_COMMANDS = (fitting, modelling, texting, workspace)
 
 
 def main() -> None:

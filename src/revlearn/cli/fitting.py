@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from revlearn.cli import texting
 from revlearn.cli._app import (
     EVENTS,
     DataOpt,
@@ -47,6 +48,7 @@ from revlearn.cli.forecasting import (
     show_pipeline_fit,
 )
 from revlearn.cli.recommending import RecommendOptions, build_recommender, show_recommend_fit
+from revlearn.cli.texting import TEXT_USECASES, TextOptions
 from revlearn.errors import NotFoundError, ParameterError
 
 # ------------------------------------------------------------------------------ fit
@@ -54,6 +56,7 @@ VALUE = "Customer value: clv, segments, anomalies, basket"
 SERIES = "Forecast: sales series"
 RECOMMEND = "Recommend: interactions"
 CAMPAIGNS = "Campaigns: next best action (nba), content bandit"
+TEXT = "Text: sentiment, textclass, topics, calls"
 
 
 @app.command()
@@ -62,7 +65,7 @@ def fit(
         str,
         typer.Argument(
             help="What to model: leads, churn, clv, segments, anomalies, basket, forecast, "
-            "pipeline, recommend, nba or bandit."
+            "pipeline, recommend, nba, bandit, sentiment, textclass, topics or calls."
         ),
     ],
     data: DataOpt,
@@ -301,6 +304,59 @@ def fit(
             rich_help_panel=CAMPAIGNS,
         ),
     ] = None,
+    text: Annotated[
+        str | None, typer.Option(help="The text column (text).", rich_help_panel=TEXT)
+    ] = None,
+    product: Annotated[
+        str | None,
+        typer.Option(help="sentiment: product column (aspects by product).", rich_help_panel=TEXT),
+    ] = None,
+    aspects: Annotated[
+        str | None,
+        typer.Option(
+            help="sentiment: aspect terms, e.g. battery,screen (learned).", rich_help_panel=TEXT
+        ),
+    ] = None,
+    two_labels: Annotated[
+        bool,
+        typer.Option(
+            "--two-labels",
+            help="sentiment: positive/negative only (no neutral).",
+            rich_help_panel=TEXT,
+        ),
+    ] = False,
+    categories: Annotated[
+        str | None,
+        typer.Option(
+            help="textclass: a file of categories (name,description) for zero-shot routing.",
+            rich_help_panel=TEXT,
+        ),
+    ] = None,
+    target_precision: Annotated[
+        float | None,
+        typer.Option(
+            help="textclass: precision wanted on texts routed without a human (0.9).",
+            rich_help_panel=TEXT,
+        ),
+    ] = None,
+    topics: Annotated[
+        int | None,
+        typer.Option(help="topics: how many (chosen by coherence).", rich_help_panel=TEXT),
+    ] = None,
+    call: Annotated[
+        str | None, typer.Option(help="calls: the call id column (call_id).", rich_help_panel=TEXT)
+    ] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="calls: the speaker column (speaker).", rich_help_panel=TEXT)
+    ] = None,
+    deals: Annotated[
+        str | None,
+        typer.Option(help="calls: a file of deals (call id, outcome).", rich_help_panel=TEXT),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="calls: the deals' won/lost column (outcome).", rich_help_panel=TEXT),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -317,6 +373,8 @@ def fit(
     (--user, --item, --rating, --timestamp) with item and user attributes (--items, --users);
     nba reads past actions and responses (--customer, --action, --response) with --customers
     and --catalogue; bandit reads logged visits (--arm, --reward, --context, --method).
+    sentiment, textclass and topics read one text per row (--text, --target, --id);
+    calls reads transcripts (--call, --speaker, --text) with --deals and --outcome.
     """
     with command(workspace, as_json=as_json, debug=debug, verbose=verbose):
         from revlearn.data.sources import read_source
@@ -324,7 +382,7 @@ def fit(
         from revlearn.usecases import USECASES
 
         known = [*USECASES, *VALUE_USECASES, "forecast", "pipeline", "recommend"]
-        known += CAMPAIGN_USECASES
+        known += [*CAMPAIGN_USECASES, *TEXT_USECASES]
         if usecase not in known:
             raise NotFoundError(
                 f"Unknown use case {usecase!r}.",
@@ -369,6 +427,18 @@ def fit(
                 model.fit(frame, items=item_table, users=user_table)
             summary = model.summary()
             metrics = {"validation_ndcg": summary["validation_ndcg"]}
+        elif usecase in TEXT_USECASES:
+            text_opts = TextOptions(
+                text=text, target=target, id_col=id_col, timestamp=timestamp, method=method,
+                product=product, aspects=aspects, two_labels=two_labels, categories=categories,
+                target_precision=target_precision, topics=topics, call=call, speaker=speaker,
+                deals=deals, outcome=outcome,
+            )  # fmt: skip
+            extra = {k: read_source(v, ws) for k, v in (("c", categories), ("d", deals)) if v}
+            model = texting.build_text_model(usecase, text_opts, extra.get("c"))
+            texting.fit_text_model(usecase, model, frame, deals=extra.get("d"))
+            summary = model.summary()
+            metrics = texting.text_metrics(usecase, summary)
         elif usecase in CAMPAIGN_USECASES:
             model = build_campaign_model(
                 usecase,
@@ -438,6 +508,8 @@ def fit(
             show_forecast_fit(title, summary)
         elif usecase == "recommend":
             show_recommend_fit(title, summary)
+        elif usecase in TEXT_USECASES:
+            texting.show_text_fit(usecase, title, summary)
         elif usecase in CAMPAIGN_USECASES:
             show_campaign_fit(usecase, title, summary)
         elif usecase in VALUE_USECASES:

@@ -58,6 +58,13 @@ from revlearn.cli.recommending import (
     recommend_table,
     show_recommend_evaluation,
 )
+from revlearn.cli.texting import (
+    TEXT_USECASES,
+    evaluate_text,
+    show_text_evaluation,
+    text_predictions,
+    text_sections,
+)
 from revlearn.errors import ParameterError, short_list
 
 PropensityOpt = Annotated[
@@ -121,9 +128,11 @@ def predict(
         fitted, record = registry.load(model, version)
         frame = read_source(data, ws) if data is not None else None
         started = time.perf_counter()
-        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, "forecast", "pipeline",
-                              "recommend"):  # fmt: skip
-            if record.usecase in CAMPAIGN_USECASES:
+        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, *TEXT_USECASES, "forecast",
+                              "pipeline", "recommend"):  # fmt: skip
+            if record.usecase in TEXT_USECASES:
+                scored = text_predictions(record.usecase, fitted, frame)
+            elif record.usecase in CAMPAIGN_USECASES:
                 scored = campaign_predictions(record.usecase, fitted, frame)
             elif record.usecase == "recommend":
                 scored = recommend_table(fitted, frame, k)
@@ -160,6 +169,8 @@ def predict(
                 "out": str(out_file),
                 "seconds": round(seconds, 2),
             }
+            if "status" in scored:  # text: empty and other-language texts are flagged
+                doc["status_counts"] = scored["status"].value_counts().to_dict()
             if as_json:
                 print_json(doc)
                 return
@@ -249,7 +260,8 @@ def evaluate(
     target: Annotated[
         str | None,
         typer.Option(
-            help="anomalies: the column marking known cases; nba: the outcome column (outcome)."
+            help="anomalies: the column marking known cases; nba: the outcome column "
+            "(outcome); sentiment, textclass: the true labels."
         ),
     ] = None,
     propensity: PropensityOpt = None,
@@ -275,6 +287,13 @@ def evaluate(
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
         frame = read_source(data, ws)
+        if record.usecase in TEXT_USECASES:
+            found = evaluate_text(record.usecase, fitted, frame, target=target)
+            if as_json:
+                print_json({"model": record.name, "version": record.version, **found})
+                return
+            show_text_evaluation(f"{record.name} v{record.version} on {data}", found)
+            return
         if record.usecase in CAMPAIGN_USECASES:
             found = evaluate_campaign(
                 record.usecase, fitted, frame, outcome=target, propensity=propensity
@@ -372,7 +391,8 @@ def explain(
 
         ws = open_workspace(workspace)
         fitted, record = Registry(ws).load(model, version)
-        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, "recommend"):
+        if record.usecase in (*VALUE_USECASES, *CAMPAIGN_USECASES, *TEXT_USECASES, "mentions",
+                              "recommend"):  # fmt: skip
             table = fitted.explain()  # type: ignore[attr-defined]
             if not isinstance(table, pd.DataFrame):  # segments: profiles
                 table = table.to_frame()
@@ -465,6 +485,8 @@ def report(
             future = read_source(signals, ws) if signals is not None else None
             sections = forecast_sections(fitted, signals=future)  # type: ignore[arg-type]
             page = render_page(title, sections)
+        elif record.usecase in (*TEXT_USECASES, "mentions"):
+            page = render_page(title, text_sections(record.usecase, fitted, frame))
         elif record.usecase in CAMPAIGN_USECASES:
             sections = campaign_sections(record.usecase, fitted, frame, propensity=propensity)
             page = render_page(title, sections)
