@@ -33,13 +33,14 @@ def test_demo_loads_tables_registers_every_model_and_reports(demo):
     workspace, result, steps = demo
     assert set(workspace.list_tables()) >= {"leads", "customers", "orders"}
     names = ["leads", "churn", "clv", "segments", "basket", "anomalies", "forecast",
-             "recommend", "nba", "bandit", "sentiment", "routing"]  # fmt: skip
+             "recommend", "nba", "bandit", "sentiment", "routing", "mentions", "topics",
+             "calls"]  # fmt: skip
     assert sorted(r.name for r in Registry(workspace).list()) == sorted(names)
     assert [m["name"] for m in result["models"]] == names
     assert result["holdout_rows"] == {"leads": 500, "customers": 300}
     lines = result["summary"]
     lead, churn, clv, segments, basket, fraud, forecast, recs, nba, bandit = lines[:10]
-    sentiment, routing = lines[10:]
+    sentiment, routing, mentions, topics, calls = lines[10:]
     assert "pricing_minutes" in lead
     assert churn.startswith("Churn: ") and "top driver segment: " in churn
     assert clv.startswith("Lifetime value: BG/NBD r 0.") and "(planted 0.6)" in clv
@@ -52,6 +53,8 @@ def test_demo_loads_tables_registers_every_model_and_reports(demo):
     assert bandit.startswith("Content bandit: ") and "off-policy (DR)" in bandit
     assert sentiment.startswith("Sentiment: ") and "raised an alert" in sentiment  # planted
     assert routing.startswith("Ticket routing: on the newest")
+    assert mentions.startswith("Mentions: ") and "— its words" in topics
+    assert calls.startswith("Calls: ") and "price objection" in calls
     stages = ("lead scoring", "churn", "customer value", "forecast", "personalisation", "text")
     for stage in stages:
         assert any(step.startswith(stage) for step in steps), stage
@@ -66,8 +69,9 @@ def test_page_is_offline_and_carries_every_chart(demo):
     # basket 3 and anomalies 3 (k-means segments: no dendrogram or U-matrix); the forecast,
     # its backtest and the what-if; the recommender's backtest and 5 metrics over k, the
     # action mix and value, the bandit's regret and off-policy estimates; sentiment's label
-    # mix, polarity, aspects and trend, routing's per-class bars and abstain curve
-    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14 + 3 + 6 + 2 + 2 + 4 + 2
+    # mix, polarity, aspects and trend, routing's per-class bars and abstain curve; mentions
+    # and share of voice, topic sizes and trends, objections, talk ratio and a call's path
+    assert page.count('class="plotly-graph-div"') == 16 + 17 + 14 + 3 + 6 + 2 + 2 + 4 + 2 + 7
     for title in (
         "Lead scoring: which leads will convert, and why",
         "Lead scoring: how many to contact for the most profit",

@@ -1,4 +1,4 @@
-"""The text part of ``revlearn demo``: review sentiment and support-ticket routing.
+"""The text part of ``revlearn demo``: sentiment, routing, mentions, topics and calls.
 
 * **Sentiment**: :class:`~revlearn.usecases.text.SentimentModel` without labels (the
   lexicon) on the demo company's product reviews, with aspect sentiment by product and the
@@ -6,6 +6,12 @@
 * **Routing**: :class:`~revlearn.usecases.text.TextClassifier` trained on the older support
   tickets and measured on the newest quarter it never saw (accuracy, macro-F1, the share
   routed without a person at the target precision).
+* **Mentions**: :class:`~revlearn.usecases.text.ProductMentions` from the product catalogue
+  (with misspelling variants) and a NER trained on the labelled posts; share of voice.
+* **Topics**: :class:`~revlearn.usecases.text.TopicModel` on the feedback texts, the number
+  of topics chosen by coherence, checked against the planted rising topic.
+* **Calls**: :class:`~revlearn.usecases.text.CallInsights` on the sales-call transcripts,
+  with the win rate per objection against the deals' outcomes.
 
 Returns the report sections, one summary line per part and the registered models.
 """
@@ -19,9 +25,20 @@ import pandas as pd
 
 from revlearn.data.synth.company import Company
 from revlearn.report.html import Section
+from revlearn.report.text_insights_report import (
+    calls_sections,
+    mentions_sections,
+    topics_sections,
+)
 from revlearn.report.text_report import routing_sections, sentiment_sections
 from revlearn.store.registry import Registry, fingerprint
-from revlearn.usecases.text import SentimentModel, TextClassifier
+from revlearn.usecases.text import (
+    CallInsights,
+    ProductMentions,
+    SentimentModel,
+    TextClassifier,
+    TopicModel,
+)
 
 __all__ = ["HELD_OUT_TICKETS", "text_analytics"]
 
@@ -102,7 +119,68 @@ def text_analytics(
         f"at {found.answered_precision:.1%} precision (target {router.target_precision:.0%})."
     )
     sections = [*sentiment_sections(sentiment, reviews), *routing_sections(router, later)]
-    return sections, [sentiment_line, routing_line], saved
+    if progress:
+        progress("mentions, topics and calls", 0.7)
+    insight_sections, insight_lines, insight_models = _insights(registry, company, random_state)
+    return (
+        [*sections, *insight_sections],
+        [sentiment_line, routing_line, *insight_lines],
+        [*saved, *insight_models],
+    )
+
+
+def _insights(
+    registry: Registry, company: Company, random_state: int
+) -> tuple[list[Section], list[str], list[dict[str, Any]]]:
+    """Product mentions, topics and call insights, each with one summary line."""
+    posts = company.posts
+    mentions = ProductMentions(
+        id_col="post_id", timestamp_col="created_at", source_col="source", n_epochs=4,
+        random_state=random_state,
+    ).fit(posts, catalog=company.product_names, spans=company.post_entities)  # fmt: skip
+    found = mentions.predict(posts)
+    typos = set(company.truths["posts"]["typo_ids"])
+    caught = found[found["post_id"].isin(typos) & (found["label"] == "PRODUCT")]
+    top = found.loc[found["label"] == "PRODUCT", "product"].value_counts()
+    mention_line = (
+        f"Mentions: {len(found):,} in {len(posts):,} posts; "
+        f"{caught['post_id'].nunique()} of the {len(typos)} posts with a misspelled product "
+        f"name matched; most mentioned {top.index[0]} ({top.iloc[0]})."
+    )
+    feedback = company.feedback
+    topics = TopicModel(
+        id_col="text_id", timestamp_col="created_at", random_state=random_state
+    ).fit(feedback)
+    summary = topics.summary()
+    rising = company.truths["feedback"]["rising_topic"]
+    planted = set(company.truths["feedback"]["topic_words"][rising])
+    label = str(summary["rising"] or "none")
+    match = "its words" if set(label.split(" / ")) & planted else "not its words"
+    topic_line = (
+        f"Topics: {summary['n_topics']} found by coherence in {len(feedback):,} feedback texts; "
+        f"fastest rising: {label!r} (planted: the {rising} topic — {match})."
+    )
+    calls = CallInsights().fit(company.calls, deals=company.call_outcomes)
+    table = calls.explain()
+    price = table[table["objection"] == "price"]
+    call_line = (
+        f"Calls: {calls.summary()['n_calls']} transcripts; deals with a price objection won "
+        f"{float(price['win_rate'].iloc[0]):.0%} against {calls.summary()['base_win_rate']:.0%} "
+        "overall."
+        if len(price)
+        else f"Calls: {calls.summary()['n_calls']} transcripts."
+    )
+    models = [
+        _save(registry, mentions, "mentions", posts),
+        _save(registry, topics, "topics", feedback),
+        _save(registry, calls, "calls", company.calls),
+    ]
+    sections = [
+        *mentions_sections(mentions, posts),
+        *topics_sections(topics, feedback),
+        *calls_sections(calls, company.calls),
+    ]
+    return sections, [mention_line, topic_line, call_line], models
 
 
 def _save(registry: Registry, model: Any, name: str, data: pd.DataFrame) -> dict[str, Any]:
