@@ -42,6 +42,7 @@ bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/bandit.py
 	$(BIN)/python bench/text.py
+	$(BIN)/python bench/text_insights.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
