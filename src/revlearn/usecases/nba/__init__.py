@@ -25,7 +25,9 @@ customer the eligible action with the highest expected value, ``P × value − c
   :class:`~revlearn.usecases.basket.BasketAnalysis` into per-customer candidates (item,
   purchase probability = rule confidence, margin); passed to :meth:`NextBestAction.fit` or
   :meth:`~NextBestAction.predict`, they give the ``cross_sell_action`` its probability and
-  value per customer (customers without a candidate are not eligible for it).
+  value per customer (customers without a candidate are not eligible for it);
+  :func:`recommendation_candidates` builds them from a fitted recommender instead, with the
+  purchase probability of each list position measured on held-out interactions.
 
 Modules: :mod:`~revlearn.usecases.nba.model` (the class), :mod:`~revlearn.usecases.nba.response`
 (response models), :mod:`~revlearn.usecases.nba.plan` (catalogue, eligibility, cap,
@@ -37,7 +39,7 @@ customer, which this use case does not have.
 
 from __future__ import annotations
 
-from revlearn.usecases.nba.candidates import cross_sell_candidates
+from revlearn.usecases.nba.candidates import cross_sell_candidates, recommendation_candidates
 from revlearn.usecases.nba.model import NextBestAction
 
-__all__ = ["NextBestAction", "cross_sell_candidates"]
+__all__ = ["NextBestAction", "cross_sell_candidates", "recommendation_candidates"]

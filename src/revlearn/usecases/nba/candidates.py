@@ -1,7 +1,11 @@
-"""Cross-sell candidates for next best action, from the basket rules.
+"""Cross-sell candidates for next best action, from the basket rules or the recommender.
 
 :func:`cross_sell_candidates` turns a fitted :class:`~revlearn.usecases.basket.BasketAnalysis`
-into per-customer candidates (item, purchase probability = rule confidence, margin); given
+into per-customer candidates (item, purchase probability = rule confidence, margin);
+:func:`recommendation_candidates` does the same from a fitted
+:class:`~revlearn.usecases.recommend.Recommender`, its purchase probability per list
+position measured on held-out interactions (a recommender's score is a ranking, not a
+probability). Given
 to :meth:`NextBestAction.fit <revlearn.usecases.nba.NextBestAction.fit>` or ``predict``,
 the best candidate per customer prices the ``cross_sell_action`` (customers without a
 candidate are not eligible for it).
@@ -16,9 +20,9 @@ import pandas as pd
 
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
-from revlearn.errors import SchemaError
+from revlearn.errors import ParameterError, SchemaError
 
-__all__ = ["cross_sell_candidates"]
+__all__ = ["cross_sell_candidates", "recommendation_candidates"]
 
 
 def cross_sell_candidates(
@@ -63,6 +67,77 @@ def cross_sell_candidates(
             "probability": offers["confidence"].astype(float),
             "margin": margin.astype(float),
             "because": offers["because"],
+        }
+    )
+
+
+def recommendation_candidates(
+    recommender: Any,
+    held_out: Any,
+    *,
+    margins: float | dict[Any, float],
+    users: Any = None,
+    top: int = 1,
+) -> pd.DataFrame:
+    """Build upsell/cross-sell candidates from a recommender, with calibrated probabilities.
+
+    The probability of the item at list position *r* is the share of held-out users who
+    went on to buy the item recommended at that position: ``r·P@r − (r−1)·P@(r−1)`` from
+    :meth:`Recommender.evaluate <revlearn.usecases.recommend.Recommender.evaluate>` on
+    interactions the recommender did not learn from.
+
+    Parameters
+    ----------
+    recommender : Recommender
+        A fitted :class:`~revlearn.usecases.recommend.Recommender`.
+    held_out : pandas.DataFrame
+        Interactions after (or apart from) the training ones, with the recommender's user
+        and item columns.
+    margins : float or dict
+        The margin of a sale: one number for every item, or item → margin (items without
+        one get NaN, and the action's catalogue value is used for them).
+    users : sequence, optional
+        Customers to build candidates for (default: every training user).
+    top : int, default=1
+        Candidates per customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<user_col>``, ``item``, ``probability``, ``margin`` and ``because`` (the
+        recommendation's reason), as :func:`cross_sell_candidates`.
+
+    Raises
+    ------
+    ParameterError
+        If ``top`` is below 1.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ParameterError(
+            f"top must be a whole number >= 1, got {top!r}.",
+            where="recommendation_candidates(top=...)",
+            fix="Pass e.g. top=1.",
+        )
+    quality = recommender.evaluate(held_out, ks=tuple(range(1, top + 1)))
+    precision = (
+        quality[quality["model"] == "revlearn"]
+        .set_index("k")["precision"]
+        .reindex(range(1, top + 1))
+    )
+    hits = precision.to_numpy(dtype=float) * np.arange(1, top + 1)
+    at_rank = np.clip(np.diff(hits, prepend=0.0), 0.0, 1.0)
+    lists = recommender.recommend(users, k=top)
+    if isinstance(margins, dict):
+        margin = lists["item"].map(margins).astype(float)
+    else:
+        margin = pd.Series(float(margins), index=lists.index)
+    return pd.DataFrame(
+        {
+            recommender.user_col: lists["user"].to_numpy(),
+            "item": lists["item"].to_numpy(),
+            "probability": at_rank[lists["rank"].to_numpy() - 1],
+            "margin": margin.to_numpy(dtype=float),
+            "because": lists["reason"].to_numpy(),
         }
     )
 
