@@ -117,6 +117,24 @@ def test_sentiment_trained_human_output(files: dict, tmp_path: Path) -> None:
     )
     assert found["accuracy"] > 0.8  # its training texts: an upper figure, checked loosely
     assert found["scored"] < found["rows"]  # empty and other-language texts left out
+    odd = pd.DataFrame(
+        {
+            "review_id": ["big", "blank", "fr"],
+            "text": [
+                "great product " * 80_000,  # over 1 MB
+                "   ",
+                "Ce produit est vraiment très mauvais, je ne le recommande pas du tout.",
+            ],
+        }
+    )
+    out = tmp_path / "odd_out.csv"
+    shown = ok(run("predict", "-m", "trained", "-d", write(odd, tmp_path / "odd.csv"), "--out",
+                   out, ws=files["ws"])).stdout  # fmt: skip
+    assert "texts flagged" in shown and "other language" in shown
+    scored = pd.read_csv(out)
+    assert scored["status"].tolist() == ["truncated", "empty", "other_language"]
+    assert scored["label"].tolist()[0] == "positive"
+    assert scored["label"].isna().tolist() == [False, True, True]
 
 
 # -------------------------------------------------------------------------- textclass

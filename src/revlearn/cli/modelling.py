@@ -178,6 +178,11 @@ def predict(
                 f"Wrote {len(scored):,} rows from {record.name} v{record.version} in "
                 f"{seconds:.1f} s → {out_file}"
             )
+            status = scored["status"] if "status" in scored else pd.Series(dtype=object)
+            flagged = status[status != "ok"].value_counts().to_dict()
+            if flagged:
+                counts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in flagged.items())
+                out.print(f"[dim]note:[/] texts flagged: {counts} (see the status column).")
             return
         if frame is None:
             raise ParameterError(
