@@ -132,3 +132,84 @@ def test_errors(split):
         TextClassifier(target_col="category").predict(train)
     with pytest.raises(ParameterError, match="target_precision"):
         TextClassifier(target_col="category", target_precision=1.5).fit(train)
+
+
+# ---------------------------------------------------------------- the [embeddings] extra
+SEMANTIC_CATEGORIES = {
+    "billing": "invoices, payments, charges",
+    "login": "password, sign in, account access",
+    "shipping": "delivery, parcel, courier",
+}
+SEMANTIC_TEXTS = [
+    ("My card was debited two times this month", "billing"),
+    ("Why did my bank statement show an extra fee from you?", "billing"),
+    ("I need a receipt with our VAT number", "billing"),
+    ("I forgot my passcode and cannot get into the app", "login"),
+    ("The two-factor code is rejected when I try to log on", "login"),
+    ("I am locked out after too many attempts", "login"),
+    ("The package has not arrived after two weeks", "shipping"),
+    ("Tracking says it was dropped at my door but nothing is here", "shipping"),
+    ("When will the box reach my house?", "shipping"),
+]
+
+
+@pytest.fixture(scope="module")
+def semantic():
+    pytest.importorskip("sentence_transformers")
+    return pd.DataFrame(SEMANTIC_TEXTS, columns=["text", "category"])
+
+
+def test_zero_shot_by_embeddings_where_tfidf_cannot(semantic, monkeypatch):
+    model = TextClassifier(categories=SEMANTIC_CATEGORIES).fit(semantic)
+    summary = model.summary()
+    assert summary["method"] == "zero-shot" and summary["similarity"] == "embeddings"
+    assert model.evaluate(semantic).accuracy >= 8 / 9
+    scrambled = dict(
+        zip(SEMANTIC_CATEGORIES, np.roll(list(SEMANTIC_CATEGORIES.values()), 1), strict=True)
+    )
+    assert TextClassifier(categories=scrambled).fit(semantic).evaluate(semantic).accuracy < 0.3
+    from revlearn.models import embeddings
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    tfidf = TextClassifier(categories=SEMANTIC_CATEGORIES).fit(semantic)
+    assert tfidf.summary()["similarity"] == "tfidf"
+    assert tfidf.evaluate(semantic).accuracy < 0.7
+
+
+def _words_never_repeat(rng):
+    # Each text names one thing never seen in another text: word features cannot generalise
+    # across folds, meaning can.
+    animals = "cat dog horse cow sheep goat rabbit tiger lion bear wolf fox deer mouse owl"
+    foods = "bread cheese apple banana rice pasta soup salad pizza cake butter honey jam egg"
+    tools = "hammer wrench screwdriver saw drill chisel pliers shovel axe rake ladder clamp"
+    rows = []
+    for label, words in (("animal", animals), ("food", foods), ("tool", tools)):
+        for word in words.split():
+            rows.append((f"Tell me about the {word}", label))
+    frame = pd.DataFrame(rows, columns=["text", "category"])
+    return frame.sample(frac=1.0, random_state=int(rng.integers(1000)), ignore_index=True)
+
+
+def test_auto_keeps_embeddings_only_when_they_win(tmp_path, semantic):
+    frame = _words_never_repeat(np.random.default_rng(0))
+    model = TextClassifier(target_col="category", cv=3).fit(frame)
+    summary = model.summary()
+    assert summary["embeddings"] in ("embeddings", "words+embeddings")
+    tfidf_best = max(
+        c["cv_accuracy"] for c in summary["candidates"] if "embed" not in c["features"]
+    )
+    assert summary["best"]["cv_accuracy"] > tfidf_best + 0.2
+    assert summary["best"]["cv_accuracy"] > 0.8
+    # Control: shuffled labels leave nothing for embeddings to find.
+    shuffled = frame.assign(category=np.random.default_rng(1).permutation(frame["category"]))
+    control = TextClassifier(target_col="category", cv=3).fit(shuffled)
+    assert max(c["cv_accuracy"] for c in control.candidates_) < 0.6
+    # Fitted state holds no embedding model: it saves and loads with skops.
+    reg = Registry(Workspace(tmp_path / "ws"))
+    reg.save(
+        model, name="e", usecase="textclass", params=model.get_params(), metrics={}, fingerprint="f"
+    )
+    loaded, _ = reg.load("e")
+    new = pd.DataFrame({"text": ["Tell me about the zebra", "Tell me about the sandwich"]})
+    pd.testing.assert_frame_equal(loaded.predict(new), model.predict(new))
+    assert loaded.predict(new)["label"].tolist() == ["animal", "food"]

@@ -456,8 +456,8 @@ class TextClassifier(UseCase):
         embedded = getattr(self, "embedding_profiles_", None)
         embed_features = getattr(self, "embed_features_", "none")
         if self.estimator_ is None and embedded is not None:
-            vectors = embeddings.encode(texts).astype(np.float64)
-            return softmax(vectors @ embedded.T / self.temperature_, axis=1)
+            similar = embeddings.encode(texts).astype(np.float64) @ embedded.T
+            return softmax(similar / self.temperature_, axis=1)
         vectors = embeddings.encode(texts).astype(np.float64) if embed_features != "none" else None
         with threadpool_limits(1):
             X = self.features_.transform(texts) if embed_features != "embeddings" else None
