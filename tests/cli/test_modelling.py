@@ -850,11 +850,11 @@ def test_profile_html_page(leads_csv: Path, tmp_path: Path) -> None:
 
 
 def test_every_command_is_registered_on_the_app():
-    from revlearn.cli import fitting, modelling, workspace
+    from revlearn.cli import fitting, modelling, texting, workspace
 
     names = {command.callback.__name__ for command in app.registered_commands}
     model_commands = {"predict", "evaluate", "explain", "report"}
-    assert names == model_commands | {"fit", "models", "load", "profile", "demo"}
-    assert hasattr(fitting, "fit")
+    assert names == model_commands | {"fit", "mentions", "models", "load", "profile", "demo"}
+    assert hasattr(fitting, "fit") and hasattr(texting, "mentions")
     assert all(hasattr(modelling, name) for name in model_commands)
     assert all(hasattr(workspace, name) for name in ("models", "load", "profile", "demo"))
