@@ -136,3 +136,45 @@ def test_bad_input(model):
 
 def test_tokenize():
     assert tokenize("The COURIER was late, 3 days again!") == ["courier", "late", "days"]
+
+
+# ---------------------------------------------------------------- the [embeddings] extra
+@pytest.fixture(scope="module")
+def embedded(texts):
+    pytest.importorskip("sentence_transformers")
+    frame, _ = texts
+    small = frame.iloc[:300]
+    return small, TopicModel(id_col="text_id", method="embeddings", max_topics=7).fit(small)
+
+
+def test_embedding_topics_recover_planted_topics(texts, embedded, tmp_path):
+    from sklearn.metrics import adjusted_rand_score
+
+    _, truths = texts
+    small, model = embedded
+    summary = model.summary()
+    assert summary["method"] == "embeddings" and summary["coherence"]["measure"] == "silhouette"
+    assert summary["coherence"]["value"] == max(summary["coherence_by_k"].values())
+    assert model.n_topics_ == len(truths["topic_words"])
+    matched = _match(model, truths["topic_words"])
+    assert set(matched) == set(truths["topic_words"])
+    pred = model.predict(small)
+    assert adjusted_rand_score(small["topic"], pred["topic"].fillna(-1)) > 0.8
+    assert pred["confidence"].between(0, 1).all()
+    # Control: random words from the vocabulary form no clusters worth the name.
+    rng = np.random.default_rng(0)
+    words = np.array(model.vocabulary_)
+    noise = small.assign(text=[" ".join(rng.choice(words, size=8)) for _ in range(len(small))])
+    control = TopicModel(n_topics=5, method="embeddings").fit(noise)
+    assert control.coherence_ < model.coherence_ - 0.05
+    reg = Registry(Workspace(tmp_path / "ws.duckdb"))
+    reg.save(
+        model, name="e", usecase="topics", params=model.get_params(), metrics={}, fingerprint="f"
+    )
+    loaded, _record = reg.load("e")
+    pd.testing.assert_frame_equal(loaded.predict(small), pred)
+
+
+def test_embedding_topics_bad_method():
+    with pytest.raises(ParameterError, match="method"):
+        TopicModel(method="bert").fit(pd.DataFrame({"text": ["a b c"] * 30}))

@@ -25,8 +25,16 @@ dropped.
 gensim objects are not stored (the registry only loads numpy, scikit-learn and revlearn
 types): the fitted state is the vocabulary (a list) and LDA's ``exp(E[log beta])`` matrix
 and ``alpha`` (numpy arrays), and new texts are inferred here with the same variational
-E-step gensim uses (``LdaModel.inference``). Embeddings + clustering (the ``[embeddings]``
-extra) is a later optional extra and is not part of this model.
+E-step gensim uses (``LdaModel.inference``).
+
+**Embeddings + clustering** (``method="embeddings"``, needs the ``[embeddings]`` extra, see
+:mod:`revlearn.models.embeddings`): the texts are embedded with the packaged MiniLM
+sentence model, clustered by scikit-learn's k-means for every k in the range, and the k
+with the highest silhouette (cosine) is kept — coherence needs word topics, clusters have
+none. Labels use the same class-based TF-IDF over the clusters. The fitted state is the
+unit-length cluster centres (a numpy array); new texts are embedded again at predict time
+and their topic proportions are a softmax of their cosine to each centre (temperature
+0.05), so they read like LDA's.
 
 References
 ----------
@@ -50,11 +58,13 @@ from threadpoolctl import threadpool_limits
 from revlearn.data.io import as_pandas
 from revlearn.data.schema import check_columns
 from revlearn.errors import InputError, MissingDependencyError, ParameterError
+from revlearn.models import embeddings
 from revlearn.usecases._base import UseCase
 from revlearn.usecases.text._common import output_key, read_texts
 
 __all__ = ["TopicModel", "tokenize"]
 
+_EMBEDDING_TEMPERATURE = 0.05
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -144,7 +154,10 @@ class TopicModel(UseCase):
     max_chars : int, default=20000
         Longer texts are cut to this many characters.
     random_state : int, default=0
-        Seed of LDA.
+        Seed of LDA (and of k-means).
+    method : {"lda", "embeddings"}, default="lda"
+        LDA on words, or k-means on MiniLM sentence embeddings (the ``[embeddings]`` extra;
+        the number of topics is then chosen by silhouette instead of coherence).
     """
 
     usecase = "topics"
@@ -165,6 +178,7 @@ class TopicModel(UseCase):
         n_words: int = 10,
         max_chars: int = 20_000,
         random_state: int = 0,
+        method: Literal["lda", "embeddings"] = "lda",
     ) -> None:
         self.text_col = text_col
         self.id_col = id_col
@@ -179,6 +193,7 @@ class TopicModel(UseCase):
         self.n_words = n_words
         self.max_chars = max_chars
         self.random_state = random_state
+        self.method = method
 
     # ------------------------------------------------------------------ fit
     def _check_params(self, where: str) -> list[int]:
@@ -187,6 +202,18 @@ class TopicModel(UseCase):
                 f"Unknown coherence {self.coherence!r}.",
                 where=f"{where}(coherence=...)",
                 fix="Use 'c_v' or 'u_mass'.",
+            )
+        if self.method not in ("lda", "embeddings"):
+            raise ParameterError(
+                f"Unknown method {self.method!r}.",
+                where=f"{where}(method=...)",
+                fix="Use 'lda' or 'embeddings'.",
+            )
+        if self.method == "embeddings" and not embeddings.available():
+            raise MissingDependencyError(
+                "Embedding topics need the optional MiniLM sentence model.",
+                where=f"{where}(method='embeddings')",
+                fix="Install the extra: pip install 'revlearn[embeddings]', or use method='lda'.",
             )
         if self.n_topics is not None:
             ks = [int(self.n_topics)]
@@ -225,7 +252,8 @@ class TopicModel(UseCase):
         InputError
             If the table is empty or too few texts have words left after cleaning.
         MissingDependencyError
-            If gensim is not installed.
+            If gensim is not installed, or ``method="embeddings"`` without the
+            ``[embeddings]`` extra.
         """
         where = "TopicModel.fit"
         ks = self._check_params(where)
@@ -266,6 +294,15 @@ class TopicModel(UseCase):
                 "cleaning: no topic."
             )
         used = [(t, c) for t, c in zip(tokens, corpus, strict=True) if c]
+        self.vocabulary_ = [dictionary[i] for i in range(len(dictionary))]
+        self.trend_slopes_: list[float] = []
+        if self.method == "embeddings":
+            theta = self._fit_embeddings(prepared.texts, corpus, ks)
+            self._label(corpus, theta)
+            if self.timestamp_col:
+                self.trend_slopes_ = _slopes(self._trend_table(frame, theta, "W"), theta.shape[1])
+            return self
+        self.centres_: np.ndarray | None = None
         with threadpool_limits(1):
             best = self._choose(dictionary, [c for _, c in used], [t for t, _ in used], ks)
         lda = best["lda"]
@@ -278,11 +315,52 @@ class TopicModel(UseCase):
         self.coherence_ = float(best["scores"][best["k"]])
         theta = _infer(corpus, self.exp_elog_beta_, self.alpha_)
         self._label(corpus, theta)
-        self.trend_slopes_: list[float] = []
         if self.timestamp_col:
             trend = self._trend_table(frame, theta, "W")
             self.trend_slopes_ = _slopes(trend, self.n_topics_)
         return self
+
+    def _fit_embeddings(self, texts: list[str], corpus: list[Any], ks: list[int]) -> np.ndarray:
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        rows = np.flatnonzero([bool(c) for c in corpus])
+        vectors = embeddings.encode([texts[i] for i in rows]).astype(np.float64)
+        scores: dict[int, float] = {}
+        best: dict[str, Any] = {}
+        with threadpool_limits(1):
+            for k in ks:
+                km = KMeans(k, n_init=3, random_state=self.random_state).fit(vectors)
+                scores[k] = float(
+                    silhouette_score(
+                        vectors,
+                        km.labels_,
+                        metric="cosine",
+                        sample_size=min(len(rows), 2000),
+                        random_state=self.random_state,
+                    )
+                )
+                if not best or scores[k] > scores[best["k"]]:
+                    best = {"k": k, "centres": km.cluster_centers_}
+        centres = np.asarray(best["centres"], dtype=np.float64)
+        self.centres_ = centres / np.linalg.norm(centres, axis=1, keepdims=True)
+        self.n_topics_ = int(best["k"])
+        self.coherence_by_k_ = {str(k): v for k, v in scores.items()}
+        self.coherence_ = scores[self.n_topics_]
+        theta = np.full((len(corpus), self.n_topics_), np.nan)
+        theta[rows] = _softmax_rows(vectors @ centres.T / _EMBEDDING_TEMPERATURE)
+        counts = _csr(corpus, len(self.vocabulary_))
+        assigned = np.nanargmax(theta[rows], axis=1)
+        pooled = np.vstack(
+            [
+                np.asarray(counts[rows[assigned == t]].sum(axis=0)).ravel()
+                for t in range(len(centres))
+            ]
+        )
+        self.topic_word_ = pooled / np.maximum(pooled.sum(axis=1, keepdims=True), 1.0)
+        self.exp_elog_beta_ = np.zeros((0, 0))
+        self.alpha_ = np.zeros(0)
+        return theta
 
     def _choose(
         self, dictionary: Any, corpus: list[Any], tokens: list[list[str]], ks: list[int]
@@ -367,6 +445,14 @@ class TopicModel(UseCase):
             where=where,
             max_chars=int(self.max_chars),
         )
+        centres = getattr(self, "centres_", None)
+        if centres is not None:
+            theta = np.full((len(prepared.texts), len(centres)), np.nan)
+            rows = np.flatnonzero([bool(tokenize(t)) for t in prepared.texts])
+            if len(rows):
+                vectors = embeddings.encode([prepared.texts[i] for i in rows]).astype(np.float64)
+                theta[rows] = _softmax_rows(vectors @ centres.T / _EMBEDDING_TEMPERATURE)
+            return frame, theta, prepared.texts
         index = {w: i for i, w in enumerate(self.vocabulary_)}
         docs = []
         for text in prepared.texts:
@@ -567,8 +653,10 @@ class TopicModel(UseCase):
         Returns
         -------
         dict
-            ``usecase``, ``n_topics``, ``coherence`` (measure and value),
-            ``coherence_by_k`` (tried number of topics → coherence), ``vocabulary_size``,
+            ``usecase``, ``method`` (``"lda"`` or ``"embeddings"``), ``n_topics``,
+            ``coherence`` (measure and value; for embeddings the measure is
+            ``"silhouette"``), ``coherence_by_k`` (tried number of topics → that score),
+            ``vocabulary_size``,
             ``topics`` (list of ``topic``, ``label``, ``texts``, ``share``, ``words``,
             ``trend_per_week``), ``rising`` and ``falling`` (labels of the topics whose
             weekly share grows or shrinks fastest, or ``None``) and ``notes``.
@@ -602,8 +690,14 @@ class TopicModel(UseCase):
                 falling = self.labels_[int(slopes.argmin())]
         return {
             "usecase": self.usecase,
+            "method": "embeddings" if getattr(self, "centres_", None) is not None else "lda",
             "n_topics": self.n_topics_,
-            "coherence": {"measure": self.coherence, "value": round(self.coherence_, 4)},
+            "coherence": {
+                "measure": "silhouette"
+                if getattr(self, "centres_", None) is not None
+                else self.coherence,
+                "value": round(self.coherence_, 4),
+            },
             "coherence_by_k": {k: round(v, 4) for k, v in self.coherence_by_k_.items()},
             "vocabulary_size": len(self.vocabulary_),
             "topics": topics,
@@ -611,6 +705,12 @@ class TopicModel(UseCase):
             "falling": falling,
             "notes": list(self.notes_),
         }
+
+
+def _softmax_rows(scores: np.ndarray) -> np.ndarray:
+    from scipy.special import softmax
+
+    return np.asarray(softmax(scores, axis=1), dtype=np.float64)
 
 
 def _csr(corpus: list[list[tuple[int, int]]], n_terms: int) -> sp.csr_matrix:
