@@ -17,7 +17,9 @@ recommended item i (:meth:`support`, used for "because you bought X").
   2008) or BPR (Rendle et al. 2009), trained by the ``implicit`` package (CPU, one
   thread); only the factor arrays are kept.
 * :class:`Content` — item–item similarity of TF-IDF vectors (scikit-learn) of the items'
-  attributes and description text; it reaches items nobody has bought yet.
+  attributes and description text; it reaches items nobody has bought yet. With the
+  optional ``[embeddings]`` extra, ``Content.fit(texts, method="embeddings")`` (or
+  ``"auto"``) uses MiniLM sentence embeddings instead, kept as a dense numpy array.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import scipy.sparse as sp
 from scipy.linalg import get_lapack_funcs
 from threadpoolctl import threadpool_limits
 
-from revlearn.errors import MissingDependencyError
+from revlearn.errors import MissingDependencyError, ParameterError
+from revlearn.models import embeddings
 
 __all__ = ["EASE", "Content", "Factors", "ItemKNN", "Popularity", "SegmentPopularity"]
 
@@ -530,34 +533,65 @@ def _numpy(values: object) -> np.ndarray:
 
 
 class Content:
-    """Score items by the TF-IDF similarity of their attributes and text to the user's items.
+    """Score items by the similarity of their attributes and text to the user's items.
+
+    TF-IDF by default; with the optional ``[embeddings]`` extra, MiniLM sentence embeddings
+    of the item texts (:mod:`revlearn.models.embeddings`), which also relate descriptions
+    that share no word ("wireless earbuds" and "bluetooth headphones").
 
     Parameters
     ----------
-    vectors : scipy.sparse.csr_matrix
-        Items × terms, each row of unit length.
+    vectors : scipy.sparse.csr_matrix or numpy.ndarray
+        Items × terms (TF-IDF, sparse) or items × 384 (embeddings, dense float32), each
+        row of unit length (or zero for an item without text).
     """
 
     name = "content"
 
-    def __init__(self, vectors: sp.csr_matrix) -> None:
+    def __init__(self, vectors: sp.csr_matrix | np.ndarray) -> None:
         self.vectors = vectors
 
+    @property
+    def method(self) -> str:
+        """``"embeddings"`` for dense sentence vectors, ``"tfidf"`` otherwise."""
+        return "embeddings" if isinstance(self.vectors, np.ndarray) else "tfidf"
+
     @classmethod
-    def fit(cls, texts: list[str]) -> Content:
-        """Vectorise each item's text (attributes and description) with TF-IDF.
+    def fit(cls, texts: list[str], *, method: str = "tfidf") -> Content:
+        """Vectorise each item's text (attributes and description).
 
         Parameters
         ----------
         texts : list of str
             One text per item, in item code order.
+        method : {"tfidf", "embeddings", "auto"}, default="tfidf"
+            TF-IDF, MiniLM sentence embeddings (the ``[embeddings]`` extra), or embeddings
+            when the extra is installed and TF-IDF otherwise.
 
         Returns
         -------
         Content
             The fitted model.
+
+        Raises
+        ------
+        ParameterError
+            If ``method`` is unknown.
+        MissingDependencyError
+            If ``method="embeddings"`` and the extra is not installed.
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if method not in ("tfidf", "embeddings", "auto"):
+            raise ParameterError(
+                f"Unknown content method {method!r}.",
+                where="Content.fit(method=...)",
+                fix="Use 'tfidf', 'embeddings' or 'auto'.",
+            )
+        if method == "embeddings" or (method == "auto" and embeddings.available()):
+            dense = embeddings.encode(texts)
+            dense[[not str(t).strip() for t in texts]] = 0.0
+            return cls(np.ascontiguousarray(dense, dtype=np.float32))
 
         vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w+\b")
         try:
@@ -584,7 +618,8 @@ class Content:
         held = (X > 0).astype(np.float32)
         profile = held @ self.vectors
         sizes = np.maximum(np.asarray(held.sum(axis=1)).ravel(), 1.0)
-        dense = np.asarray((profile @ self.vectors.T).todense(), dtype=np.float32)
+        product = profile @ self.vectors.T
+        dense = np.asarray(product.todense() if sp.issparse(product) else product, np.float32)
         return dense / sizes[:, None].astype(np.float32)
 
     def support(self, past: np.ndarray, recommended: np.ndarray) -> np.ndarray:
@@ -603,6 +638,8 @@ class Content:
             One cosine per pair.
         """
         a, b = self.vectors[past], self.vectors[recommended]
+        if isinstance(a, np.ndarray):
+            return np.einsum("ij,ij->i", a, b)
         return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
     def similar(self, item: int) -> np.ndarray:
@@ -618,4 +655,5 @@ class Content:
         numpy.ndarray
             One cosine per item.
         """
-        return np.asarray((self.vectors[item] @ self.vectors.T).todense()).ravel()
+        product = self.vectors[item] @ self.vectors.T
+        return np.asarray(product.todense() if sp.issparse(product) else product).ravel()
