@@ -46,3 +46,22 @@ def test_embedding_scores_and_support(embedded):
 def test_unknown_method():
     with pytest.raises(ParameterError, match="content method"):
         Content.fit(ITEMS, method="bert")
+
+
+def test_recommender_passes_its_content_choice_on():
+    import pandas as pd
+
+    from revlearn.usecases.recommend import Recommender
+
+    bought = pd.DataFrame({"user": list("aabbccdd"), "item": [0, 1, 0, 1, 2, 3, 2, 3]})
+    items = pd.DataFrame({"item": range(5), "description": ITEMS})
+    model = Recommender(method="content", k=2).fit(bought, items=items)
+    assert model.content_.method == "tfidf"  # the default
+    with pytest.raises(ParameterError, match="content must be"):
+        Recommender(content="bert").fit(bought, items=items)
+    pytest.importorskip("sentence_transformers")
+    meant = Recommender(method="content", k=2, content="embeddings").fit(bought, items=items)
+    assert meant.content_.method == "embeddings"
+    # the earbuds' buyers are pointed to the headphones by meaning, not by shared words
+    similar = meant.similar_items(0, k=1)
+    assert similar["similar_item"].iloc[0] == 1

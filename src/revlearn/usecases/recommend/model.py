@@ -83,6 +83,11 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
         again (learned), ``True`` leaves out all, ``False`` none.
     half_life_days : float, default=180.0
         Age at which an interaction counts half in the co-occurrence model (with timestamps).
+    content : {"tfidf", "embeddings", "auto"}, default="tfidf"
+        How item attributes and descriptions become vectors for content similarity:
+        TF-IDF, or MiniLM sentence embeddings (the optional ``[embeddings]`` extra; they
+        match "earbuds" with "headphones", which share no word); ``"auto"`` uses the
+        embeddings when the extra is installed.
     random_state : int, default=0
         Seed of the backtest split and of ALS/BPR.
     """
@@ -100,6 +105,7 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
         k: int = 10,
         exclude_seen: Literal["auto"] | bool = "auto",
         half_life_days: float = 180.0,
+        content: Literal["tfidf", "embeddings", "auto"] = "tfidf",
         random_state: int = 0,
     ) -> None:
         self.user_col = user_col
@@ -110,6 +116,7 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
         self.k = k
         self.exclude_seen = exclude_seen
         self.half_life_days = half_life_days
+        self.content = content
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -182,7 +189,9 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
         self.content_ = (
             None
             if item_frame is None
-            else Content.fit(_item_texts(self.items_, item_frame, self.item_col))
+            else Content.fit(
+                _item_texts(self.items_, item_frame, self.item_col), method=self.content
+            )
         )
         context = selection.Context(
             user_segment=getattr(self, "user_segment_", None) if self.segment_labels_ else None,
@@ -223,6 +232,12 @@ class Recommender(RankedLists, RecommenderViews, UseCase):
                 f"exclude_seen must be 'auto', True or False, got {self.exclude_seen!r}.",
                 where=f"{where}(exclude_seen=...)",
                 fix="Pass 'auto' to keep only items people buy again.",
+            )
+        if self.content not in ("tfidf", "embeddings", "auto"):
+            raise ParameterError(
+                f"content must be 'tfidf', 'embeddings' or 'auto', got {self.content!r}.",
+                where=f"{where}(content=...)",
+                fix="Pass content='tfidf' (or 'embeddings' with the [embeddings] extra).",
             )
         hl = self.half_life_days
         if not isinstance(hl, int | float) or isinstance(hl, bool) or not hl > 0:
