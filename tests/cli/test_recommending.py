@@ -1,4 +1,5 @@
-"""The CLI for the recommender: fit on the demo B2B purchases, predict, evaluate, report."""
+"""The CLI for the recommender (revlearn.cli.recommending): fit on the demo B2B purchases,
+predict, evaluate, report."""
 
 from __future__ import annotations
 

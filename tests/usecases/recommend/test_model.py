@@ -1,4 +1,5 @@
-"""Tests of the Recommender: planted tastes, cold start, repeat purchases, reasons, saving."""
+"""Tests of the Recommender: planted tastes, cold start, repeat purchases, reasons, saving;
+evaluate, summary and explain come from revlearn.usecases.recommend.views."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
+"""Tests of ticket routing (revlearn.usecases.text.classify) and the helpers it shares with
+sentiment (revlearn.usecases.text._common): planted categories, abstaining, zero-shot."""
+
 from __future__ import annotations
 
 import json

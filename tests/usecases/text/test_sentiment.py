@@ -1,3 +1,6 @@
+"""Tests of SentimentModel (revlearn.usecases.text.sentiment) with its aspect and trend
+methods (revlearn.usecases.text._sentiment_aspects): lexicon, trained, aspects, drops."""
+
 from __future__ import annotations
 
 import json
