@@ -34,7 +34,7 @@ import numpy as np
 
 from revlearn.errors import InputError, MissingDependencyError
 
-__all__ = ["DIMENSION", "MODEL_NAME", "available", "encode"]
+__all__ = ["DIMENSION", "MODEL_NAME", "SentenceEmbedder", "available", "encode"]
 
 logger = logging.getLogger(__name__)
 
@@ -147,3 +147,96 @@ def encode(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
                 _cache.pop(next(iter(_cache)))
             _cache[text] = vector
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+class SentenceEmbedder:
+    """A scikit-learn transformer from texts to their MiniLM embeddings (nothing learned).
+
+    For pipelines that mix sentence embeddings with other text features (a
+    ``FeatureUnion`` beside TF-IDF); it holds no fitted state, so a saved pipeline keeps
+    only this class's name and encodes again at predict time.
+    """
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the parameters (none).
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        dict
+            An empty mapping.
+        """
+        return {}
+
+    def set_params(self, **params: Any) -> SentenceEmbedder:
+        """Accept no parameters (scikit-learn's signature).
+
+        Parameters
+        ----------
+        **params : dict
+            Must be empty.
+
+        Returns
+        -------
+        SentenceEmbedder
+            ``self``.
+        """
+        return self
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> SentenceEmbedder:
+        """Learn nothing.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Ignored.
+        y : object, optional
+            Ignored.
+
+        Returns
+        -------
+        SentenceEmbedder
+            ``self``.
+        """
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode the texts.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``len(texts) × 384`` float64 vectors.
+
+        Raises
+        ------
+        MissingDependencyError
+            If the ``[embeddings]`` extra is not installed.
+        """
+        return encode(list(texts)).astype(np.float64)
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> np.ndarray:
+        """Encode the texts (nothing to learn).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts.
+        y : object, optional
+            Ignored.
+
+        Returns
+        -------
+        numpy.ndarray
+            As :meth:`transform`.
+        """
+        return self.transform(texts)

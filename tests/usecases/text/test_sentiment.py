@@ -171,3 +171,27 @@ def test_explain_and_summary_are_plain(lexicon_model):
     summary = lexicon_model.summary()
     json.dumps(summary)
     assert summary["method"] == "lexicon"
+
+
+def test_embeddings_join_the_trained_candidates_and_survive_saving(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    from revlearn.data.synth.texts import make_reviews
+
+    reviews, _ = make_reviews(np.random.default_rng(3), n_reviews=300)
+    frame = reviews[reviews["sentiment"].isin(["positive", "negative"])][["text", "sentiment"]]
+    auto = SentimentModel(target_col="sentiment", cv=3).fit(frame)
+    assert "embeddings" in {c["features"] for c in auto.candidates_}
+    model = SentimentModel(target_col="sentiment", cv=3, method="embeddings").fit(frame)
+    assert {c["features"] for c in model.candidates_} == {"embeddings"}
+    best = max(c["cv_accuracy"] for c in model.candidates_)
+    # control: the same texts with shuffled labels
+    shuffled = frame.assign(sentiment=np.random.default_rng(0).permutation(frame["sentiment"]))
+    control = SentimentModel(target_col="sentiment", cv=3, method="embeddings").fit(shuffled)
+    assert best >= 0.8 and max(c["cv_accuracy"] for c in control.candidates_) <= best - 0.2
+    reg = Registry(Workspace(tmp_path / "ws"))
+    reg.save(model, name="s", usecase="sentiment", params=model.get_params(), metrics={},
+             fingerprint="f")  # fmt: skip
+    loaded, _ = reg.load("s")
+    unseen = pd.DataFrame({"text": ["Superb sound, I love it.", "Awful screen, terrible."]})
+    pd.testing.assert_frame_equal(loaded.predict(unseen), model.predict(unseen))
+    assert model.predict(unseen)["label"].tolist() == ["positive", "negative"]

@@ -41,6 +41,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 from revlearn.errors import InputError, ParameterError
+from revlearn.models import embeddings
 from revlearn.usecases._base import UseCase
 from revlearn.usecases.text._common import (
     LexiconFeatures,
@@ -58,7 +59,7 @@ __all__ = ["SentimentModel"]
 
 logger = logging.getLogger(__name__)
 
-Method = Literal["auto", "lexicon", "tfidf"]
+Method = Literal["auto", "lexicon", "tfidf", "embeddings"]
 _C_GRID = (1.0, 3.0, 10.0, 30.0)
 _POSITIVE = {"positive", "pos", "good", "1", "true", "yes", "+1", "+", "promoter"}
 _NEGATIVE = {"negative", "neg", "bad", "0", "false", "no", "-1", "-", "detractor"}
@@ -85,10 +86,13 @@ class SentimentModel(AspectMethods, UseCase):
         Without it the lexicon scores the texts.
     id_col : str, optional
         An id column copied to the output (``--id``); otherwise rows are numbered ``row``.
-    method : {"auto", "lexicon", "tfidf"}, default="auto"
-        ``"auto"``: the lexicon without labels, the cross-validated choice with labels;
+    method : {"auto", "lexicon", "tfidf", "embeddings"}, default="auto"
+        ``"auto"``: the lexicon without labels, the cross-validated choice with labels
+        (MiniLM sentence embeddings + logistic regression among the candidates when the
+        ``[embeddings]`` extra is installed);
         ``"lexicon"``: always the lexicon (labels only evaluate it); ``"tfidf"``: only the
-        TF-IDF candidates.
+        TF-IDF candidates; ``"embeddings"``: only MiniLM embeddings + logistic regression
+        (the ``[embeddings]`` extra).
     neutral : bool, default=True
         Lexicon mode: three labels (with a neutral band) or two (polarity > 0 positive,
         < 0 negative; 0 negative only when the text holds a negation). Use ``False`` for
@@ -217,16 +221,16 @@ class SentimentModel(AspectMethods, UseCase):
         return self
 
     def _check_params(self, where: str) -> None:
-        if self.method not in ("auto", "lexicon", "tfidf"):
+        if self.method not in ("auto", "lexicon", "tfidf", "embeddings"):
             raise ParameterError(
                 f"Unknown method {self.method!r}.",
                 where=f"{where}(method=...)",
-                fix="Use 'auto', 'lexicon' or 'tfidf'.",
+                fix="Use 'auto', 'lexicon', 'tfidf' or 'embeddings'.",
             )
-        if self.method == "tfidf" and self.target_col is None:
+        if self.method in ("tfidf", "embeddings") and self.target_col is None:
             raise ParameterError(
-                "method='tfidf' needs labelled texts.",
-                where=f"{where}(method='tfidf')",
+                f"method={self.method!r} needs labelled texts.",
+                where=f"{where}(method={self.method!r})",
                 fix="Pass the label column with --target, or use method='lexicon'.",
             )
         if not 0 <= self.neutral_band < 1:
@@ -292,6 +296,8 @@ class SentimentModel(AspectMethods, UseCase):
                         sp.hstack([Xw, Xc, Xl]).tocsr(),
                         list(_C_GRID),
                     )
+            if self.method == "embeddings" or (self.method == "auto" and embeddings.available()):
+                designs["embeddings"] = (embeddings.encode(texts).astype(np.float64), [1.0, 10.0])
             for name, (X, grid) in designs.items():
                 for C in grid:
                     scores = cross_val_score(
@@ -310,13 +316,16 @@ class SentimentModel(AspectMethods, UseCase):
                         }
                     )
         best = max(self.candidates_, key=lambda c: (c["cv_accuracy"], -len(c["features"])))
-        parts: list[tuple[str, Any]] = []
-        if best["features"] != "lexicon":
-            parts.append(("words", _word_tfidf()))
-        if best["features"] == "tfidf words+chars+lexicon":
-            parts.append(("chars", _char_tfidf()))
-        if best["features"] != "tfidf words":
-            parts.append(("lexicon", LexiconFeatures(self.lexicon_)))
+        parts: list[tuple[str, Any]] = {
+            "lexicon": [("lexicon", LexiconFeatures(self.lexicon_))],
+            "tfidf words": [("words", _word_tfidf())],
+            "tfidf words+chars+lexicon": [
+                ("words", _word_tfidf()),
+                ("chars", _char_tfidf()),
+                ("lexicon", LexiconFeatures(self.lexicon_)),
+            ],
+            "embeddings": [("embeddings", embeddings.SentenceEmbedder())],
+        }[best["features"]]
         pipe = Pipeline(
             [
                 ("features", FeatureUnion(parts)),
