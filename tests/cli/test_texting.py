@@ -198,6 +198,10 @@ def test_topics_finds_the_planted_topics(files: dict, tmp_path: Path) -> None:
     assert set(rising["words"][:5]) & set(truths["topic_words"][truths["rising_topic"]])
     table = as_json(run("explain", "-m", "topics", "--json", ws=files["ws"]))["table"]
     assert [r["topic_label"] for r in table] == [t["label"] for t in fitted["topics"]]
+    bad_input(
+        run("fit", "topics", "-d", files["topics"], "--method", "lsa", ws=files["ws"]),
+        r"Unknown method 'lsa'",
+    )
     page = tmp_path / "topics.html"
     ok(run("report", "-m", "topics", "-d", files["topics"], "--out", page, ws=files["ws"]))
     assert "Topic trends" in page.read_text(encoding="utf-8")

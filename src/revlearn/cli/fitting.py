@@ -139,7 +139,8 @@ def fit(
         str | None,
         typer.Option(
             help="segments: kmeans, ward or som; anomalies: isolation_forest or lof; clv: "
-            "auto, bgnbd or gbm; bandit: linucb or thompson.",
+            "auto, bgnbd or gbm; bandit: linucb or thompson; topics: lda or embeddings; "
+            "sentiment: auto, lexicon, tfidf or embeddings.",
             rich_help_panel=VALUE,
         ),
     ] = None,

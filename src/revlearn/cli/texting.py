@@ -106,7 +106,7 @@ def _refuse(usecase: str, opts: TextOptions) -> None:
         "--outcome": (opts.outcome, ("calls",)),
         "--target": (opts.target, ("sentiment", "textclass")),
         "--timestamp": (opts.timestamp, ("sentiment", "topics")),
-        "--method": (opts.method, ("sentiment", "textclass")),
+        "--method": (opts.method, ("sentiment", "textclass", "topics")),
         "--id": (opts.id_col, ("sentiment", "textclass", "topics")),
     }
     for flag, (value, usecases) in readers.items():
@@ -224,8 +224,9 @@ def build_text_model(
                 fix="Pass e.g. --topics 5, or leave it out to choose by coherence.",
             )
         return TopicModel(
-            text_col=text, id_col=opts.id_col, timestamp_col=opts.timestamp, n_topics=opts.topics
-        )
+            text_col=text, id_col=opts.id_col, timestamp_col=opts.timestamp, n_topics=opts.topics,
+            method=opts.method or "lda",  # type: ignore[arg-type]  # checked by fit
+        )  # fmt: skip
     return CallInsights(
         call_col=opts.call or "call_id",
         speaker_col=opts.speaker or "speaker",
