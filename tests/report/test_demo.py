@@ -1,7 +1,12 @@
-"""The demo end to end: data into the workspace, a registered model, an offline page."""
+"""The demo end to end: data into the workspace, a registered model, an offline page.
+
+The personalisation and text parts (revlearn.report.demo_marketing, demo_text) are checked
+here against their planted truths rather than fitted a second time in their own files.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,11 +54,17 @@ def test_demo_loads_tables_registers_every_model_and_reports(demo):
     assert fraud.startswith("Fraud: 100% of the 10 most unusual orders are planted frauds")
     assert forecast.startswith("Forecast: ") and "8 °C warmer in the second week: +" in forecast
     assert recs.startswith("Recommendations: ") and "against popularity's" in recs
+    gain = re.search(r"\(([+-]\d+)% nDCG\)", recs)  # the planted taste clusters
+    assert gain is not None and int(gain.group(1)) > 40
     assert "planted best action for 9" in nba  # 90 % or more
     assert bandit.startswith("Content bandit: ") and "off-policy (DR)" in bandit
     assert sentiment.startswith("Sentiment: ") and "raised an alert" in sentiment  # planted
     assert routing.startswith("Ticket routing: on the newest")
-    assert mentions.startswith("Mentions: ") and "— its words" in topics
+    assert mentions.startswith("Mentions: ") and "— its words" in topics  # rising topic
+    typos = re.search(r"(\d+) of the (\d+) posts with a misspelled product name", mentions)
+    assert typos is not None and typos.group(1) == typos.group(2)
+    accuracy = float(routing.split("accuracy ")[1].split("%")[0])
+    assert accuracy > 85  # the planted categories, learned from the older tickets
     assert calls.startswith("Calls: ") and "price objection" in calls
     stages = ("lead scoring", "churn", "customer value", "forecast", "personalisation", "text")
     for stage in stages:
