@@ -199,7 +199,7 @@ def test_empty_table_is_an_input_error() -> None:
 
 def test_unreadable_dates_are_an_input_error() -> None:
     data = _daily(5).assign(day=["2025-01-01", "yesterday", "2025-01-03", "x", "y"] * 2)
-    with pytest.raises(InputError, match="could not be read as dates"):
+    with pytest.raises(InputError, match=r"could not be read as dates.*right column with --date"):
         prepare_series(data, date_col="day", value_col="units")
 
 

@@ -92,7 +92,9 @@ def prepare_events(
     return codes[keep], pd.Index(ids), days, amounts, notes
 
 
-def parse_timestamps(series: pd.Series, name: str, where: str) -> pd.Series:
+def parse_timestamps(
+    series: pd.Series, name: str, where: str, *, flag: str = "--timestamp"
+) -> pd.Series:
     """Return naive datetimes (UTC for values with an offset); NaT for blanks."""
     if ptypes.is_datetime64_any_dtype(series):
         if isinstance(series.dtype, pd.DatetimeTZDtype):
@@ -103,7 +105,7 @@ def parse_timestamps(series: pd.Series, name: str, where: str) -> pd.Series:
             f"Column {name!r} holds numbers ({series.dtype}), not dates.",
             where=where,
             fix=f"Convert it first, e.g. pd.to_datetime(events[{name!r}], unit='s') for Unix "
-            "seconds, or pass --timestamp with a date column.",
+            f"seconds, or pass {flag} with a date column.",
         )
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     text = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
@@ -120,7 +122,7 @@ def parse_timestamps(series: pd.Series, name: str, where: str) -> pd.Series:
             f"read as dates, e.g. {text[failed].iloc[0]!r}.",
             where=where,
             fix="Write them like 2025-03-31 or 2025-03-31 14:05, remove those rows, or pass "
-            "the right column with --timestamp.",
+            f"the right column with {flag}.",
         )
     out = np.append(values, np.datetime64("NaT", "ns"))[codes]  # code -1 (blank) → NaT
     return pd.Series(out, index=series.index, name=series.name)

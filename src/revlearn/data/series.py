@@ -259,7 +259,9 @@ def _read(
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Series codes, ids, timestamps, values and signals of the usable rows, with notes."""
     notes: list[str] = []
-    stamps = parse_timestamps(frame[date_col], date_col, where).to_numpy(dtype="datetime64[ns]")
+    stamps = parse_timestamps(frame[date_col], date_col, where, flag="--date").to_numpy(
+        dtype="datetime64[ns]"
+    )
     values = _numbers(frame[value_col], value_col, "--value", where)
     extra = np.column_stack(
         [_numbers(frame[s], s, "--signals", where) for s in signals] or [np.empty((len(frame), 0))]
@@ -574,7 +576,9 @@ def future_signals(
             "p": (last_code[:, None] + steps).ravel(),
         }
     )
-    stamps = parse_timestamps(frame[date_col], date_col, where).to_numpy(dtype="datetime64[ns]")
+    stamps = parse_timestamps(frame[date_col], date_col, where, flag="--date").to_numpy(
+        dtype="datetime64[ns]"
+    )
     given = pd.DataFrame({"p": np.zeros(len(frame), dtype=np.int64)})
     ok = ~np.isnat(stamps)
     given.loc[ok, "p"] = _codes(stamps[ok], spec)
